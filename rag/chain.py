@@ -1,0 +1,100 @@
+"""The LangChain chain wiring the stages: validate → retrieve → answer.
+
+``Assistant`` is what the CLI, the Gradio app and the API talk to.  The chain
+itself is a LangChain ``Runnable``::
+
+    validate (RunnableLambda) → {"question", "hits"} (PolicyRetriever) → answerer
+
+Models are passed in (encoder, optional LLM), so tests hand in tiny real ones.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from rag.answering import ExtractiveAnswerer
+from rag.config import Settings
+from rag.documents import Answer, Hit
+from rag.embedding import Encoder, make_encoder
+from rag.index import Index, IndexError_
+from rag.ingest import IngestReport, ingest
+from rag.retrieval import HybridSearcher, PolicyRetriever
+
+
+class InputError(ValueError):
+    """A question the assistant will not process, with a message for the user."""
+
+
+def validate_question(question: object, max_chars: int = 500) -> str:
+    if not isinstance(question, str) or not question.strip():
+        raise InputError("请输入问题。")
+    q = " ".join(question.split())
+    if len(q) > max_chars:
+        raise InputError(f"问题过长（{len(q)} 字），请精简到 {max_chars} 字以内，或拆成几个问题。")
+    return q
+
+
+class Assistant:
+    def __init__(self, index: Index, encoder: Encoder | None, settings: Settings) -> None:
+        name, dim = (encoder.name, encoder.dim) if encoder else ("none", 0)
+        index.check_compatible(name, dim, settings.chunk_size, settings.chunk_overlap)
+        self.index = index
+        self.encoder = encoder
+        self.settings = settings
+        self.searcher = HybridSearcher(
+            index, encoder, settings.dense_weight, settings.candidates, settings.rrf_k
+        )
+        self.retriever = PolicyRetriever(searcher=self.searcher, k=settings.top_k)
+        self.answerer = ExtractiveAnswerer(index)
+        self.chain = self._build_chain()
+
+    @classmethod
+    def open(
+        cls, settings: Settings, encoder: Encoder | None = None, build_if_missing: bool = True
+    ) -> Assistant:
+        """Load the index (building it from the corpus first when missing)."""
+        encoder = encoder if encoder is not None else make_encoder(settings)
+        if build_if_missing and not (Path(settings.index_dir) / "manifest.json").exists():
+            build(settings, encoder)
+        return cls(Index.load(Path(settings.index_dir)), encoder, settings)
+
+    def _build_chain(self) -> Runnable:
+        def validate(q: str) -> str:
+            return validate_question(q, self.settings.max_question_chars)
+
+        def retrieve(q: str) -> dict:
+            return {"question": q, "hits": self.searcher.search(q, self.settings.top_k)}
+
+        def answer(x: dict) -> Answer:
+            return self.answerer.answer(x["question"], x["hits"])
+
+        return RunnableLambda(validate) | RunnableLambda(retrieve) | RunnableLambda(answer)
+
+    def ask(self, question: str) -> Answer:
+        """Answer or explain why not; never raises for bad input."""
+        try:
+            return self.chain.invoke(question)
+        except InputError as exc:
+            text = str(exc)
+            return Answer(question=str(question)[:200], text=text, refused=True, message=text)
+
+    def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
+        return self.searcher.search(question, k or self.settings.top_k)
+
+
+def build(settings: Settings, encoder: Encoder | None, rebuild: bool = False, progress=None) -> IngestReport:
+    return ingest(
+        Path(settings.corpus_dir),
+        Path(settings.index_dir),
+        encoder,
+        chunk_size=settings.chunk_size,
+        chunk_overlap=settings.chunk_overlap,
+        rebuild=rebuild,
+        max_bytes=settings.max_file_mb * 1024 * 1024,
+        progress=progress,
+    )
+
+
+__all__ = ["Assistant", "InputError", "IndexError_", "build", "validate_question"]

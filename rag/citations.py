@@ -1,0 +1,98 @@
+"""[n] markers ↔ sources, and the figures check.
+
+Every figure (a number with its unit, a percentage, a date) in a sentence must
+appear verbatim in a source that sentence cites::
+
+    >>> figures("2020年新增省级企业技术中心104家，占30%以上。")
+    ['2020年', '104家', '30%']
+    >>> check_sentence("新增104家[1]。", {1: "苏北地区新增省级企业技术中心104家"})
+    []
+    >>> check_sentence("新增105家[1]。", {1: "苏北地区新增省级企业技术中心104家"})
+    ['105家']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.documents import Citation, Document
+
+MARKER = re.compile(r"\[(\d{1,3})\]")
+_UNITS = "万亿元|亿元|万元|万亿|亿|万|千|百|%|％|家|个|项|名|人|倍|元|吨|座|所|台|辆|种|年|月|日|天|号|TEU|GW|MW|kW"
+FIGURE = re.compile(
+    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|\d{4}-\d{1,2}-\d{1,2}"
+    r"|\d+(?:[.,]\d+)*\s*(?:" + _UNITS + r")"
+    r"|[一二三四五六七八九十]+分之[一二三四五六七八九十]+"
+    r"|\d+(?:\.\d+)?"
+)
+# A sentence with the markers that follow its end: "甲。[1]乙[2]。" → "甲。[1]", "乙[2]。"
+_ANSWER_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;\n]*(?:\s*\[\d{1,3}\])*")
+
+
+def make_citation(n: int, doc: Document, start: int, end: int) -> Citation:
+    return Citation(
+        n=n,
+        doc_id=doc.doc_id,
+        title=doc.title,
+        quote=doc.text[start:end],
+        start=start,
+        end=end,
+        date=doc.date,
+    )
+
+
+def figures(text: str) -> list[str]:
+    """Figures in ``text`` with citation markers removed, in order, without spaces."""
+    clean = MARKER.sub("", text)
+    return [re.sub(r"\s+", "", m.group(0)) for m in FIGURE.finditer(clean)]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def check_sentence(sentence: str, sources: dict[int, str]) -> list[str]:
+    """Figures in ``sentence`` not found verbatim in any source it cites."""
+    cited = [sources[int(n)] for n in MARKER.findall(sentence) if int(n) in sources]
+    pool = _squash("".join(cited))
+    return [f for f in figures(sentence) if f not in pool]
+
+
+@dataclass
+class Verification:
+    text: str  # the answer with invalid markers removed
+    bad_markers: list[int] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)  # sentences failing a check
+    failed_figures: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.unsupported and not self.bad_markers
+
+
+def split_answer(text: str) -> list[str]:
+    return [m.group(0) for m in _ANSWER_SENTENCE.finditer(text) if m.group(0).strip()]
+
+
+def verify(text: str, sources: dict[int, str], require_marker: bool = True) -> Verification:
+    """Check an answer against its numbered sources.
+
+    Markers pointing at no source are removed and reported; a sentence with a
+    figure missing from its cited sources, or (``require_marker``) without any
+    valid marker, is unsupported.
+    """
+    bad = sorted({int(n) for n in MARKER.findall(text) if int(n) not in sources})
+    cleaned = MARKER.sub(lambda m: m.group(0) if int(m.group(1)) in sources else "", text)
+    v = Verification(text=cleaned, bad_markers=bad)
+    sentences = split_answer(cleaned)
+    for sent in sentences:
+        if not _squash(MARKER.sub("", sent)).strip("。！？；!?;"):
+            continue
+        missing = check_sentence(sent, sources)
+        unmarked = require_marker and not MARKER.search(sent)
+        if missing or unmarked:
+            v.unsupported.append(sent.strip())
+            v.failed_figures.extend(missing)
+    return v

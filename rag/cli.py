@@ -1,0 +1,199 @@
+"""The command line: ``python -m rag ingest|ask|retrieve …``.
+
+Flags map onto ``Settings`` fields; anything not given comes from ``RAG_*``
+env vars or the defaults.  Errors print one clear line and exit 2, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from rag.config import Settings
+
+Command = Callable[[argparse.Namespace, Settings], int]
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str) -> Callable[[Command], Command]:
+    def register(fn: Command) -> Command:
+        COMMANDS[name] = fn
+        return fn
+
+    return register
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        index_dir=getattr(args, "index", None),
+        corpus_dir=getattr(args, "corpus", None),
+        embed_model=getattr(args, "embed_model", None),
+        top_k=getattr(args, "k", None),
+    )
+
+
+def _print_json(obj: object) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _jsonl_questions() -> Iterator[tuple[int, dict | None, str]]:
+    """(line number, parsed object or None, error) for each non-empty stdin line."""
+    for n, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError as exc:
+            yield n, None, f"第 {n} 行不是合法 JSON：{exc}"
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get("q"), str):
+            yield n, None, f"第 {n} 行缺少字符串字段 q"
+            continue
+        yield n, obj, ""
+
+
+@command("ingest")
+def cmd_ingest(args: argparse.Namespace, s: Settings) -> int:
+    from rag.chain import build
+    from rag.embedding import make_encoder
+
+    s.corpus_dir = Path(args.corpus_dir)
+    report = build(s, make_encoder(s), rebuild=args.rebuild)
+    print(report.summary())
+    return 0
+
+
+def answer_json(answer) -> dict:
+    out = answer.to_dict()
+    if answer.refused:
+        out["closest"] = [
+            {"doc_id": h.chunk.doc_id, "title": h.chunk.title, "text": h.chunk.text[:120]}
+            for h in answer.hits[:3]
+        ]
+    if answer.message:
+        out["error"] = answer.message
+    return out
+
+
+@command("ask")
+def cmd_ask(args: argparse.Namespace, s: Settings) -> int:
+    from rag.chain import Assistant
+
+    assistant = Assistant.open(s)
+    if args.jsonl:
+        for _, obj, err in _jsonl_questions():
+            if obj is None:
+                _print_json({"q": None, "answer": err, "refused": True, "citations": [], "error": err})
+            else:
+                _print_json(answer_json(assistant.ask(obj["q"])))
+        return 0
+    if args.question is None:
+        raise SystemExit("error: 请给出问题，例如 python -m rag ask \"482号建议是谁提出的？\"，或用 --jsonl 从标准输入读取。")
+    answer = assistant.ask(args.question)
+    if args.json:
+        _print_json(answer_json(answer))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def format_answer(answer) -> str:
+    lines = [answer.text]
+    if answer.citations:
+        lines.append("\n来源：")
+        for c in answer.citations:
+            when = f"，{c.date}" if c.date else ""
+            lines.append(f"[{c.n}] 《{c.title}》{when}（{c.doc_id}，{c.start}–{c.end}）：{c.quote}")
+    return "\n".join(lines)
+
+
+@command("retrieve")
+def cmd_retrieve(args: argparse.Namespace, s: Settings) -> int:
+    from rag.chain import Assistant
+
+    assistant = Assistant.open(s)
+    k = args.k or 10
+    questions = (
+        ((obj["q"] if obj else None), err) for _, obj, err in _jsonl_questions()
+    ) if args.jsonl else iter([(args.question, "")])
+    for q, err in questions:
+        if q is None:
+            _print_json({"q": None, "hits": [], "error": err})
+            continue
+        hits = assistant.retrieve(q, k)
+        _print_json(
+            {
+                "q": q,
+                "hits": [
+                    {"doc_id": h.chunk.doc_id, "chunk_id": h.chunk.chunk_id, "text": h.chunk.text, "score": h.score}
+                    for h in hits
+                ],
+            }
+        )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m rag", description="政策问答助手：离线、可溯源的政策文件问答")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--index", help="index folder (default: index/, built from corpus/ when missing)")
+        sp.add_argument("--embed-model", dest="embed_model", help="use-multilingual | none | a sentence-transformers model")
+
+    sp = sub.add_parser("ingest", help="build or update the index from a corpus folder")
+    sp.add_argument("corpus_dir")
+    sp.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
+    common(sp)
+
+    sp = sub.add_parser("ask", help="answer a question with citations")
+    sp.add_argument("question", nargs="?")
+    sp.add_argument("--json", action="store_true")
+    sp.add_argument("--jsonl", action="store_true", help="read {\"q\": …} lines from stdin")
+    common(sp)
+
+    sp = sub.add_parser("retrieve", help="show retrieved chunks")
+    sp.add_argument("question", nargs="?")
+    sp.add_argument("--jsonl", action="store_true")
+    sp.add_argument("-k", type=int, default=None)
+    common(sp)
+    for extra in EXTRA_PARSERS:
+        extra(sub, common)
+    return p
+
+
+# Other modules (eval, bench, drafting, api) register their sub-commands here.
+EXTRA_PARSERS: list[Callable] = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    _load_extensions()
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args, settings_from(args))
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one clear line for the user; RAG_DEBUG=1 shows the traceback
+        import os
+
+        if os.environ.get("RAG_DEBUG"):
+            raise
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+
+
+def _load_extensions() -> None:
+    import importlib
+
+    for name in ("rag.evaluation", "rag.bench", "rag.drafting", "rag.api"):
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise

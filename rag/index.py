@@ -1,0 +1,210 @@
+"""The on-disk index: build, save, load, update; manifest checks.
+
+Layout (readable files, never pickle)::
+
+    index/manifest.json          model, dimensions, chunking, corpus hash, file hashes, data folder
+    index/data-N/docs.jsonl      cleaned documents with their metadata
+    index/data-N/chunks.jsonl    chunks with offsets and their FAISS ids
+    index/data-N/dense.faiss     FAISS IndexIDMap2 over inner product (absent with no encoder)
+    index/data-N/bm25_*.npy/json term-frequency matrix and vocabulary
+
+Each save writes a new ``data-N`` folder and then replaces ``manifest.json``
+atomically, so an interrupted ingest leaves the previous index usable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from rag.documents import Chunk, Document
+from rag.lexical import BM25
+
+FORMAT_VERSION = 1
+
+
+class IndexError_(Exception):
+    """The index is missing, damaged, or was built with other settings."""
+
+
+def corpus_hash(files: dict[str, str]) -> str:
+    h = hashlib.sha256()
+    for doc_id in sorted(files):
+        h.update(f"{doc_id}\t{files[doc_id]}\n".encode())
+    return h.hexdigest()
+
+
+@dataclass
+class Index:
+    embed_model: str
+    dim: int
+    chunk_size: int
+    chunk_overlap: int
+    docs: dict[str, Document] = field(default_factory=dict)
+    chunks: list[Chunk] = field(default_factory=list)
+    ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    bm25: BM25 = field(default_factory=BM25)
+    dense: faiss.Index | None = None
+    next_id: int = 0
+    generation: int = 0
+
+    def __post_init__(self) -> None:
+        if self.dense is None and self.dim > 0:
+            self.dense = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
+
+    @property
+    def files(self) -> dict[str, str]:
+        return {d.doc_id: d.sha256 for d in self.docs.values()}
+
+    def manifest(self) -> dict:
+        return {
+            "format_version": FORMAT_VERSION,
+            "embed_model": self.embed_model,
+            "dim": self.dim,
+            "chunk_size": self.chunk_size,
+            "chunk_overlap": self.chunk_overlap,
+            "n_docs": len(self.docs),
+            "n_chunks": len(self.chunks),
+            "corpus_hash": corpus_hash(self.files),
+            "files": self.files,
+            "next_id": self.next_id,
+            "data": f"data-{self.generation}",
+            "saved_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+        }
+
+    # -- editing ---------------------------------------------------------------
+    def remove_docs(self, doc_ids: set[str]) -> None:
+        if not doc_ids:
+            return
+        keep = np.array([c.doc_id not in doc_ids for c in self.chunks], dtype=bool)
+        gone = self.ids[~keep]
+        if self.dense is not None and gone.size:
+            self.dense.remove_ids(gone.astype(np.int64))
+        self.chunks = [c for c, k in zip(self.chunks, keep, strict=True) if k]
+        self.ids = self.ids[keep]
+        self.bm25.keep_rows(keep)
+        for d in doc_ids:
+            self.docs.pop(d, None)
+
+    def add(self, docs: list[Document], chunks: list[Chunk], vectors: np.ndarray | None) -> None:
+        ids = np.arange(self.next_id, self.next_id + len(chunks), dtype=np.int64)
+        self.next_id += len(chunks)
+        if self.dense is not None and chunks:
+            assert vectors is not None and vectors.shape == (len(chunks), self.dim)
+            self.dense.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
+        self.bm25.add([c.search_text() for c in chunks])
+        self.chunks.extend(chunks)
+        self.ids = np.concatenate([self.ids, ids])
+        for d in docs:
+            self.docs[d.doc_id] = d
+
+    # -- persistence -----------------------------------------------------------
+    def save(self, index_dir: Path) -> None:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        self.generation = _next_generation(index_dir)
+        data = index_dir / f"data-{self.generation}"
+        if data.exists():
+            shutil.rmtree(data)
+        data.mkdir()
+        _write_jsonl(data / "docs.jsonl", (d.to_dict() for d in self.docs.values()))
+        rows = ({**c.to_dict(), "id": int(i)} for c, i in zip(self.chunks, self.ids, strict=True))
+        _write_jsonl(data / "chunks.jsonl", rows)
+        self.bm25.save(data)
+        if self.dense is not None:
+            faiss.write_index(self.dense, str(data / "dense.faiss"))
+        tmp = index_dir / "manifest.json.tmp"
+        tmp.write_text(json.dumps(self.manifest(), ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(tmp, index_dir / "manifest.json")  # the commit point
+        _remove_stale(index_dir, keep=data.name)
+
+    @classmethod
+    def load(cls, index_dir: Path) -> Index:
+        manifest = read_manifest(index_dir)
+        data = index_dir / manifest["data"]
+        try:
+            docs = [Document.from_dict(d) for d in _read_jsonl(data / "docs.jsonl")]
+            rows = list(_read_jsonl(data / "chunks.jsonl"))
+            ids = np.array([r.pop("id") for r in rows], dtype=np.int64)
+            index = cls(
+                embed_model=manifest["embed_model"],
+                dim=int(manifest["dim"]),
+                chunk_size=int(manifest["chunk_size"]),
+                chunk_overlap=int(manifest["chunk_overlap"]),
+                docs={d.doc_id: d for d in docs},
+                chunks=[Chunk.from_dict(r) for r in rows],
+                ids=ids,
+                bm25=BM25.load(data),
+                dense=faiss.read_index(str(data / "dense.faiss")) if manifest["dim"] else None,
+                next_id=int(manifest["next_id"]),
+                generation=int(manifest["data"].split("-")[1]),
+            )
+        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+            raise IndexError_(
+                f"索引 {index_dir} 已损坏（{exc}）。请重建：python -m rag ingest CORPUS_DIR --index {index_dir}"
+            ) from exc
+        if len(index.chunks) != index.bm25.n_rows:
+            raise IndexError_(f"索引 {index_dir} 不一致：块数与 BM25 行数不同。请重建索引。")
+        return index
+
+    def check_compatible(self, embed_model: str, dim: int, chunk_size: int, chunk_overlap: int) -> None:
+        """Refuse an index built with another model or chunking, saying how to rebuild."""
+        problems = []
+        if self.embed_model != embed_model or self.dim != dim:
+            problems.append(f"向量模型 {self.embed_model} ({self.dim} 维) ≠ 当前设置 {embed_model} ({dim} 维)")
+        if (self.chunk_size, self.chunk_overlap) != (chunk_size, chunk_overlap):
+            problems.append(
+                f"分块设置 {self.chunk_size}/{self.chunk_overlap} ≠ 当前设置 {chunk_size}/{chunk_overlap}"
+            )
+        if problems:
+            raise IndexError_(
+                "索引与当前设置不符：" + "；".join(problems)
+                + "。请用当前设置重建：python -m rag ingest CORPUS_DIR --index INDEX_DIR --rebuild"
+                + "（或把 RAG_EMBED_MODEL 设回建索引时的模型）。"
+            )
+
+
+def read_manifest(index_dir: Path) -> dict:
+    path = index_dir / "manifest.json"
+    if not path.exists():
+        raise IndexError_(
+            f"找不到索引 {index_dir}（没有 manifest.json）。先建索引：python -m rag ingest corpus --index {index_dir}"
+        )
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexError_(f"索引清单 {path} 无法读取（{exc}）。请重建索引。") from exc
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexError_(f"索引 {index_dir} 的格式版本不受支持，请重建索引。")
+    return manifest
+
+
+def _next_generation(index_dir: Path) -> int:
+    gens = [int(p.name.split("-")[1]) for p in index_dir.glob("data-*") if p.name.split("-")[1].isdigit()]
+    return max(gens, default=0) + 1
+
+
+def _remove_stale(index_dir: Path, keep: str) -> None:
+    for p in index_dir.glob("data-*"):
+        if p.name != keep:
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _write_jsonl(path: Path, rows) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _read_jsonl(path: Path):
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                yield json.loads(line)

@@ -1,0 +1,138 @@
+"""Corpus folder → index, incrementally.
+
+New and changed files are (re)chunked and embedded; chunks of changed and
+deleted files are removed from BM25 and FAISS.  A file that exists but cannot
+be read keeps its previously indexed version (nothing is lost) and is reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from rag.chunking import chunk_document
+from rag.documents import Chunk, Document
+from rag.embedding import Encoder
+from rag.index import Index, IndexError_
+from rag.loading import LoadError, iter_corpus_files, load_file
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[str] = field(default_factory=list)
+    n_chunks: int = 0
+    rebuilt: bool = False
+
+    def summary(self) -> str:
+        parts = [
+            f"新增 {len(self.added)}",
+            f"更新 {len(self.changed)}",
+            f"删除 {len(self.removed)}",
+            f"未变 {self.unchanged}",
+            f"共 {self.n_chunks} 块",
+        ]
+        text = "索引完成：" + "，".join(parts) + ("（已全部重建）" if self.rebuilt else "")
+        if self.problems:
+            text += "\n未能读取的文件：\n" + "\n".join(f"  - {p}" for p in self.problems)
+        return text
+
+
+def _open_or_new(index_dir: Path, encoder: Encoder | None, size: int, overlap: int, rebuild: bool):
+    name, dim = (encoder.name, encoder.dim) if encoder else ("none", 0)
+    if not rebuild and (index_dir / "manifest.json").exists():
+        try:
+            index = Index.load(index_dir)
+            index.check_compatible(name, dim, size, overlap)
+            return index, False
+        except IndexError_:
+            pass  # ingest is the explicit rebuild command: a stale or damaged index is rebuilt
+    return Index(embed_model=name, dim=dim, chunk_size=size, chunk_overlap=overlap), True
+
+
+def ingest(
+    corpus_dir: Path,
+    index_dir: Path,
+    encoder: Encoder | None,
+    chunk_size: int = 320,
+    chunk_overlap: int = 60,
+    rebuild: bool = False,
+    max_bytes: int = 20 * 1024 * 1024,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Bring ``index_dir`` in line with ``corpus_dir`` and save it atomically."""
+    if not corpus_dir.is_dir():
+        raise LoadError(f"语料目录不存在：{corpus_dir}")
+    index, fresh = _open_or_new(index_dir, encoder, chunk_size, chunk_overlap, rebuild)
+    report = IngestReport(rebuilt=fresh)
+    old = index.files
+    loaded: list[Document] = []
+    seen: set[str] = set()  # on disk, readable or not: an unreadable file keeps its old version
+    for path in iter_corpus_files(corpus_dir):
+        doc_id = path.relative_to(corpus_dir).as_posix()
+        seen.add(doc_id)
+        try:
+            doc = _read_if_changed(path, corpus_dir, old.get(doc_id), max_bytes)
+        except LoadError as exc:
+            report.problems.append(str(exc))
+            continue
+        if doc is None:
+            report.unchanged += 1
+        else:
+            (report.changed if doc_id in old else report.added).append(doc_id)
+            loaded.append(doc)
+    report.removed = sorted(set(old) - seen)
+    index.remove_docs(set(report.removed) | set(report.changed))
+    _add_documents(index, loaded, encoder, chunk_size, chunk_overlap, progress)
+    report.n_chunks = len(index.chunks)
+    index.save(index_dir)
+    return report
+
+
+def _read_if_changed(path: Path, root: Path, old_sha: str | None, max_bytes: int) -> Document | None:
+    try:
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as exc:
+        raise LoadError(f"无法读取 {path.name}：{exc}") from exc
+    if sha == old_sha:
+        return None
+    return load_file(path, root, max_bytes=max_bytes)
+
+
+def _add_documents(
+    index: Index,
+    docs: list[Document],
+    encoder: Encoder | None,
+    size: int,
+    overlap: int,
+    progress: Progress | None,
+) -> None:
+    chunks: list[Chunk] = [c for d in docs for c in chunk_document(d, size=size, overlap=overlap)]
+    vectors = embed_chunks(chunks, encoder, progress) if encoder else None
+    index.add(docs, chunks, vectors)
+
+
+def embed_chunks(chunks: list[Chunk], encoder: Encoder, progress: Progress | None = None) -> np.ndarray:
+    """Embed in batches with a progress bar (terminal) or callback (UI)."""
+    batch = 64
+    out = []
+    bar = tqdm(total=len(chunks), desc="向量化", unit="块", disable=len(chunks) < 200, file=sys.stderr)
+    for i in range(0, len(chunks), batch):
+        part = chunks[i : i + batch]
+        out.append(encoder.encode([c.search_text() for c in part]))
+        bar.update(len(part))
+        if progress:
+            progress(min(1.0, (i + len(part)) / max(len(chunks), 1)), "向量化")
+    bar.close()
+    return np.vstack(out) if out else np.zeros((0, encoder.dim), dtype=np.float32)

@@ -1,0 +1,346 @@
+"""Files on disk -> cleaned ``Document`` objects.
+
+Every supported file becomes plain text, then ``clean_text`` strips web-page
+boilerplate and normalises whitespace; all later offsets (chunks, citations,
+metadata spans) refer to that cleaned text::
+
+    >>> clean_text("建 议 人: | 胡伏原 | 建 议 号: | 482 |\\n扫一扫在手机打开当前页")
+    '建议人：胡伏原 建议号：482'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rag.documents import Document
+from rag.metadata import extract_metadata
+
+if TYPE_CHECKING:
+    from docx.table import Table
+
+SUPPORTED = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+class LoadError(Exception):
+    """A file (or the corpus folder) could not be turned into a Document."""
+
+
+# ---------------------------------------------------------------- decoding
+
+_BOMS = (  # UTF-32 first: its LE BOM starts with the UTF-16 LE BOM
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def read_bytes_as_text(data: bytes) -> str:
+    """Decode file bytes: BOM, strict UTF-8, GB18030, then charset-normalizer."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _check_textual(data.decode(codec))
+            except UnicodeDecodeError as e:
+                raise LoadError(f"带有 {codec} 字节序标记但无法解码（{e.reason}）") from e
+    if b"\x00" in data:  # text encodings without a BOM never contain NUL
+        raise LoadError("看起来是二进制文件而不是文本（含有 NUL 字节）")
+    for codec in ("utf-8", "gb18030"):  # GB18030 is a superset of GBK and GB2312
+        try:
+            return _check_textual(data.decode(codec))
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes  # imported late: rarely needed
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise LoadError("无法识别文本编码（不是 UTF-8/GBK/GB18030，可能是二进制文件）")
+    return _check_textual(str(best))
+
+
+def _check_textual(text: str) -> str:
+    """Reject decodings that are mostly control characters (binary data)."""
+    bad = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
+    if text and bad / len(text) > 0.01:
+        raise LoadError(f"看起来是二进制文件而不是文本（{bad} 个控制字符）")
+    return text
+
+
+# ---------------------------------------------------------------- readers
+
+
+class _HTMLText(HTMLParser):
+    """Collects visible text; block elements become line breaks, table rows pipe rows."""
+
+    SKIP = {"script", "style", "noscript", "template", "svg"}
+    BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+             "section", "article", "header", "footer", "nav", "aside", "main", "title",
+             "blockquote", "pre", "hr", "dt", "dd", "dl", "table", "form", "figure"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)  # entities arrive already unescaped
+        self.parts: list[str] = []
+        self.skip = 0
+        self.cell = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self.skip += 1
+        elif tag == "tr":
+            self.parts.append("\n|")
+        elif tag in ("td", "th"):
+            self.cell += 1
+            self.parts.append(" ")
+        elif tag in self.BLOCK:
+            self.parts.append(" " if self.cell else "\n")  # keep a table row on one line
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.BLOCK:
+            self.parts.append(" " if self.cell else "\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag in ("td", "th"):
+            self.cell = max(0, self.cell - 1)
+            self.parts.append(" |")
+        elif tag == "tr":
+            self.parts.append("\n")
+        elif tag in self.BLOCK:
+            self.parts.append(" " if self.cell else "\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(re.sub(r"[ \t\r\n]+", " ", data))  # HTML whitespace collapses
+
+
+def _read_html(data: bytes) -> str:
+    parser = _HTMLText()
+    parser.feed(read_bytes_as_text(data))
+    parser.close()
+    return "".join(parser.parts)
+
+
+def _read_docx(data: bytes) -> str:
+    import docx  # imported late: only .docx files need it
+    from docx.table import Table
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as e:  # zipfile/lxml/KeyError all mean "not a docx"
+        raise LoadError(f"不是有效的 Word（.docx）文件（{type(e).__name__}: {e}）") from e
+    lines: list[str] = []
+    for block in document.iter_inner_content():  # paragraphs and tables in order
+        if isinstance(block, Table):
+            lines.extend(_docx_rows(block))
+        else:
+            lines.append(block.text)
+    return "\n".join(lines)
+
+
+def _docx_rows(table: Table) -> list[str]:
+    rows = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:  # merged cells repeat the same element
+                continue
+            seen.add(id(cell._tc))
+            cells.append(cell.text.replace("\n", " "))
+        rows.append("| " + " | ".join(cells) + " |")
+    return rows
+
+
+def _read_pdf(data: bytes) -> str:
+    from pypdf import PdfReader  # imported late: only .pdf files need it
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise LoadError("PDF 已加密，无法读取")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except LoadError:
+        raise
+    except Exception as e:  # pypdf raises many types on malformed input
+        raise LoadError(f"不是有效的 PDF 文件（{type(e).__name__}: {e}）") from e
+    text = "\n\n".join(pages)
+    if not text.strip():
+        raise LoadError("PDF 中没有可提取的文字，可能是扫描图片（需要先做 OCR）")
+    return text
+
+
+def _read_raw(path: Path, data: bytes) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        return _read_html(data)
+    if suffix == ".docx":
+        return _read_docx(data)
+    if suffix == ".pdf":
+        return _read_pdf(data)
+    return read_bytes_as_text(data)
+
+
+# ---------------------------------------------------------------- cleaning
+
+_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_DROP_LINE = [
+    re.compile(r"^Produced\s+By\b.*$", re.I),
+    re.compile(r"^(?:免责声明\s*[:：]|【免责声明】).*$"),
+    re.compile(r"^(?:【?(?:打印本页|打印|关闭窗口|关闭|返回顶部)】?\s*)+$"),
+    re.compile(r"^(?:浏览(?:次数|量)?|阅读(?:数|量)?)\s*[:：]?\s*\d*\s*次?$"),
+    # navigation crumbs such as "委员之家 >履职建言" or "当前位置：首页 > 新闻"
+    re.compile(r"^(?:当前位置\s*[:：]\s*)?(?:[^\s>›»。，,；;：:]{1,15}\s*[>›»]+\s*)+"
+               r"[^\s>›»。，,；;：:]{1,15}$"),
+]
+_DROP_FRAGMENT = [
+    re.compile(r"扫一扫在手机打开当前页"),
+    re.compile(r"[\[【]\s*不良信息举报[^\]】\n]*[\]】]"),
+    re.compile(r"字体\s*[:：]\s*\[[^\]\n]{0,20}\]"),
+    re.compile(r"【\s*字体\s*[:：][大中小\s]*】"),
+]
+_HEADER_LINE = re.compile(r"(?:发布|时间|日期|来源)\s*[:：]")
+_VIEW_COUNTER = re.compile(r"(?:(?<=\s)|^)浏览(?:次数|量)?\s*[:：]?\s*\d*\s*次?(?=\s|$)")
+# a short label written with spaces between its characters: "建 议 人:" -> "建议人:"
+_SPACED_LABEL = re.compile(r"(?<![^\s|])((?:[\u4e00-\u9fff] ){1,4}[\u4e00-\u9fff])(?= ?[:：])")
+_LABEL_CELL = re.compile(r"^[^\s:：]{1,12}[:：]$")
+
+
+def clean_text(raw: str) -> str:
+    """Remove page boilerplate and normalise whitespace; content text is kept verbatim.
+
+    Idempotent: ``clean_text(clean_text(x)) == clean_text(x)``.
+    """
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = _INVISIBLE.sub("", _CONTROL.sub("", text))
+    text = _SPACES.sub(" ", text)
+    lines = [_clean_line(line) for line in text.split("\n")]
+    text = "\n".join(line for line in lines if line is not None)
+    text = re.sub(r"\n{3,}", "\n\n", text)  # at most one blank line between paragraphs
+    return text.strip("\n")
+
+
+def _clean_line(line: str) -> str | None:
+    """One physical line; ``None`` drops it (only for boilerplate lines)."""
+    line = line.strip(" ")
+    if not line:
+        return ""
+    for pattern in _DROP_FRAGMENT:
+        line = pattern.sub("", line)
+    if _HEADER_LINE.search(line):
+        line = _VIEW_COUNTER.sub("", line)
+    line = re.sub(r" {2,}", " ", line).strip(" ")
+    if not line or any(p.match(line) for p in _DROP_LINE):
+        return None
+    if _is_pipe_row(line):
+        return _pipe_row(line)
+    return _SPACED_LABEL.sub(lambda m: m.group(1).replace(" ", ""), line)
+
+
+def _is_pipe_row(line: str) -> bool:
+    return line.count("|") >= 2 and (line.startswith("|") or line.endswith("|"))
+
+
+def _pipe_row(line: str) -> str | None:
+    """``建 议 人: | 胡伏原 |`` -> ``建议人：胡伏原``: labels glued to values, no pipes."""
+    cells = [c.strip(" ") for c in line.split("|")]
+    cells = [c for c in cells if c and not re.fullmatch(r":?-{2,}:?", c)]  # md rules
+    if not cells:
+        return None
+    out = ""
+    label_open = False
+    for cell in cells:
+        cell = _SPACED_LABEL.sub(lambda m: m.group(1).replace(" ", ""), cell)
+        if label_open:  # value right after its label; long text starts its own line
+            out += ("\n" if len(cell) > 60 else "") + cell
+        else:
+            out += (" " if out else "") + cell
+        label_open = bool(_LABEL_CELL.match(cell))
+        if label_open:
+            out = out[:-1] + "："
+    return out
+
+
+# ---------------------------------------------------------------- files
+
+
+def load_file(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read, clean and annotate one file; any problem becomes a ``LoadError``."""
+    path, root = Path(path), Path(root)
+    doc_id = _doc_id(path, root)
+
+    def fail(reason: str) -> LoadError:
+        return LoadError(f"无法读取 {doc_id}：{reason}")
+
+    if not path.exists():
+        raise fail("文件不存在")
+    if not path.is_file():
+        raise fail("不是普通文件")
+    if path.suffix.lower() not in SUPPORTED:
+        raise fail(f"不支持的文件类型 {path.suffix or '（无扩展名）'}（支持 {' '.join(SUPPORTED)}）")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise fail(f"文件过大（{size / 2**20:.1f} MB，上限 {max_bytes / 2**20:.1f} MB）")
+        data = path.read_bytes()
+    except OSError as e:
+        raise fail(f"无法打开文件（{e.strerror or e}）") from e
+    if not data:
+        raise fail("文件为空")
+    try:
+        text = clean_text(_read_raw(path, data))
+    except LoadError as e:
+        raise fail(str(e)) from e
+    if not text.strip():
+        raise fail("清理后没有任何文字内容")
+    return Document(
+        doc_id=doc_id,
+        text=text,
+        meta=extract_metadata(text, doc_id),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _doc_id(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:  # not under root: the bare name is still a stable id
+        return path.name
+
+
+def iter_corpus_files(root: Path) -> list[Path]:
+    """Supported files under ``root``, sorted; hidden entries and ``~$`` temp files skipped."""
+    root = Path(root)
+    if not root.is_dir():
+        raise LoadError(f"语料目录不存在或不是文件夹：{root}")
+    found = []
+    for path in root.rglob("*"):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts) or path.name.startswith("~$"):
+            continue
+        if path.is_file() and path.suffix.lower() in SUPPORTED:
+            found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def load_corpus(
+    root: Path, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[list[Document], list[str]]:
+    """Load every supported file; a bad file is reported, never fatal."""
+    docs: list[Document] = []
+    errors: list[str] = []
+    for path in iter_corpus_files(root):
+        try:
+            docs.append(load_file(path, root, max_bytes=max_bytes))
+        except LoadError as e:
+            errors.append(str(e))
+    return docs, errors
