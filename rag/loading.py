@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,9 +65,12 @@ def read_bytes_as_text(data: bytes) -> str:
     return _check_textual(str(best))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # C0 controls except \t \n \f \r
+
+
 def _check_textual(text: str) -> str:
-    """Reject decodings that are mostly control characters (binary data)."""
-    bad = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
+    """Reject decodings with more than 1% control characters: that is binary data."""
+    bad = len(_CONTROL.findall(text))
     if text and bad / len(text) > 0.01:
         raise LoadError(f"看起来是二进制文件而不是文本（{bad} 个控制字符）")
     return text
@@ -80,10 +82,11 @@ def _check_textual(text: str) -> str:
 class _HTMLText(HTMLParser):
     """Collects visible text; block elements become line breaks, table rows pipe rows."""
 
-    SKIP = {"script", "style", "noscript", "template", "svg"}
-    BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
-             "section", "article", "header", "footer", "nav", "aside", "main", "title",
-             "blockquote", "pre", "hr", "dt", "dd", "dl", "table", "form", "figure"}
+    SKIP = frozenset({"script", "style", "noscript", "template", "svg"})
+    BLOCK = frozenset(
+        "p div br li ul ol h1 h2 h3 h4 h5 h6 section article header footer nav aside main"
+        " title blockquote pre hr dt dd dl table form figure figcaption address".split()
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)  # entities arrive already unescaped
@@ -166,12 +169,20 @@ def _read_pdf(data: bytes) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise LoadError("PDF 已加密，无法读取")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = list(reader.pages)
     except LoadError:
         raise
     except Exception as e:  # pypdf raises many types on malformed input
         raise LoadError(f"不是有效的 PDF 文件（{type(e).__name__}: {e}）") from e
-    text = "\n\n".join(pages)
+    texts, broken = [], 0
+    for page in pages:
+        try:
+            texts.append(page.extract_text() or "")
+        except Exception:  # one odd page should not cost the whole document
+            broken += 1
+    if pages and broken == len(pages):
+        raise LoadError("不是有效的 PDF 文件（没有一页能读出文字）")
+    text = "\n\n".join(texts)
     if not text.strip():
         raise LoadError("PDF 中没有可提取的文字，可能是扫描图片（需要先做 OCR）")
     return text
@@ -190,17 +201,18 @@ def _read_raw(path: Path, data: bytes) -> str:
 
 # ---------------------------------------------------------------- cleaning
 
+_NEWLINES = re.compile(r"\r\n|[\r\f\v\x85\u2028\u2029]")
 _SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CRUMB = r"[\u4e00-\u9fff][\u4e00-\u9fffA-Za-z0-9]{1,14}"
 _DROP_LINE = [
-    re.compile(r"^Produced\s+By\b.*$", re.I),
+    re.compile(r"^Produced\s+By\b.*$", re.IGNORECASE),
     re.compile(r"^(?:免责声明\s*[:：]|【免责声明】).*$"),
     re.compile(r"^(?:【?(?:打印本页|打印|关闭窗口|关闭|返回顶部)】?\s*)+$"),
     re.compile(r"^(?:浏览(?:次数|量)?|阅读(?:数|量)?)\s*[:：]?\s*\d*\s*次?$"),
     # navigation crumbs such as "委员之家 >履职建言" or "当前位置：首页 > 新闻"
-    re.compile(r"^(?:当前位置\s*[:：]\s*)?(?:[^\s>›»。，,；;：:]{1,15}\s*[>›»]+\s*)+"
-               r"[^\s>›»。，,；;：:]{1,15}$"),
+    # (items start with a hanzi, so "增速 > 5%" stays)
+    re.compile(rf"^(?:当前位置\s*[:：]\s*)?(?:{_CRUMB}\s*[>›»]+\s*)+{_CRUMB}$"),
 ]
 _DROP_FRAGMENT = [
     re.compile(r"扫一扫在手机打开当前页"),
@@ -220,7 +232,7 @@ def clean_text(raw: str) -> str:
 
     Idempotent: ``clean_text(clean_text(x)) == clean_text(x)``.
     """
-    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = _NEWLINES.sub("\n", raw)
     text = _INVISIBLE.sub("", _CONTROL.sub("", text))
     text = _SPACES.sub(" ", text)
     lines = [_clean_line(line) for line in text.split("\n")]
@@ -234,40 +246,51 @@ def _clean_line(line: str) -> str | None:
     line = line.strip(" ")
     if not line:
         return ""
+    line = _strip_fragments(line)  # first, so a row like "| a | b | 扫一扫…" is seen as a row
+    parts = _pipe_row(line) if _is_pipe_row(line) else [line]
+    # every transformation runs again on each output line, which makes a second pass a no-op
+    kept = [p for p in (_strip_fragments(_despace_labels(p)) for p in parts) if _keep(p)]
+    return "\n".join(kept) if kept else None
+
+
+def _strip_fragments(line: str) -> str:
     for pattern in _DROP_FRAGMENT:
         line = pattern.sub("", line)
-    if _HEADER_LINE.search(line):
+    if _HEADER_LINE.search(line):  # only header lines: "供市民浏览" in prose stays
         line = _VIEW_COUNTER.sub("", line)
-    line = re.sub(r" {2,}", " ", line).strip(" ")
-    if not line or any(p.match(line) for p in _DROP_LINE):
-        return None
-    if _is_pipe_row(line):
-        return _pipe_row(line)
+    return re.sub(r" {2,}", " ", line).strip(" ")
+
+
+def _despace_labels(line: str) -> str:
     return _SPACED_LABEL.sub(lambda m: m.group(1).replace(" ", ""), line)
+
+
+def _keep(line: str) -> bool:
+    return bool(line) and not any(p.match(line) for p in _DROP_LINE)
 
 
 def _is_pipe_row(line: str) -> bool:
     return line.count("|") >= 2 and (line.startswith("|") or line.endswith("|"))
 
 
-def _pipe_row(line: str) -> str | None:
+def _pipe_row(line: str) -> list[str]:
     """``建 议 人: | 胡伏原 |`` -> ``建议人：胡伏原``: labels glued to values, no pipes."""
-    cells = [c.strip(" ") for c in line.split("|")]
+    cells = [_despace_labels(c.strip(" ")) for c in line.split("|")]
     cells = [c for c in cells if c and not re.fullmatch(r":?-{2,}:?", c)]  # md rules
-    if not cells:
-        return None
-    out = ""
+    lines = [""]
     label_open = False
     for cell in cells:
-        cell = _SPACED_LABEL.sub(lambda m: m.group(1).replace(" ", ""), cell)
-        if label_open:  # value right after its label; long text starts its own line
-            out += ("\n" if len(cell) > 60 else "") + cell
+        is_label = bool(_LABEL_CELL.match(cell))
+        if label_open and not is_label:  # a value right after its label
+            if len(cell) > 60:  # long text (建议内容) reads better as its own paragraph
+                lines.append("")
+            lines[-1] += cell
         else:
-            out += (" " if out else "") + cell
-        label_open = bool(_LABEL_CELL.match(cell))
-        if label_open:
-            out = out[:-1] + "："
-    return out
+            lines[-1] += (" " if lines[-1] else "") + cell
+        if is_label:
+            lines[-1] = lines[-1][:-1] + "："
+        label_open = is_label
+    return lines
 
 
 # ---------------------------------------------------------------- files
@@ -311,10 +334,12 @@ def load_file(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Doc
 
 
 def _doc_id(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:  # not under root: the bare name is still a stable id
-        return path.name
+    for p, r in ((path, root), (path.resolve(), root.resolve())):
+        try:  # unresolved first, so an id matches what a caller computes the same way
+            return p.relative_to(r).as_posix()
+        except ValueError:
+            continue
+    return path.name  # not under root: the bare name is still a stable id
 
 
 def iter_corpus_files(root: Path) -> list[Path]:

@@ -24,6 +24,7 @@ file name, because every offset must point into the text.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from rag.documents import Field
@@ -41,6 +42,7 @@ _ORG = re.compile("致公党|民革|民盟|民建|民进|农工党|九三学社|
                   "妇联|科协|侨联|青联|台联|界别|委员会|小组|党派|支部|学会|协会|商会")
 _UNIT_END = re.compile(r"(?:厅|局|委|会|院|办|办公室|政府|部|中心|公司|党|社|联|处|所|站|组)$")
 _STOP = re.compile(r"办理期限|答复时间|办理类型|答复内容|协办|主办")
+_SALUTATION = rf"^(?:尊敬的)?(?P<v>[{HAN}·、]{{2,30}}?)等?(?P<r>代表|委员)?们?[:：][ \t]*$"
 _KINDS = ("建议", "提案", "答复函", "新闻", "评论")
 
 
@@ -62,7 +64,7 @@ def _from(m: re.Match[str] | None, group: str = "v", value: str | None = None) -
                  start=m.start(), end=m.end())
 
 
-def _search(pattern: str, text: str, flags: int = re.M) -> Field | None:
+def _search(pattern: str, text: str, flags: int = re.MULTILINE) -> Field | None:
     return _from(re.search(pattern, text, flags))
 
 
@@ -83,7 +85,7 @@ def extract_metadata(text: str, doc_id: str = "") -> dict[str, Field]:
             r"经(?:商|会商|征求|会同)(?P<v>[^，,。；;\n]{2,80}?)"
             r"(?:等(?:有关|相关)?(?:部门|单位)|的?意见)", text),
         deadline=_search(_label("办理期限", "答复期限") + _COLON
-                         + rf"(?P<v>[^\s|:：]+?)(?=\s|$|答复|办理)", text),
+                         + r"(?P<v>[^\s|:：]+?)(?=\s|$|答复|办理)", text),
         reply_date=_search(_label("答复时间", "答复日期", "办结时间") + _COLON
                            + rf"(?P<v>{_DATE})", text),
         handling_type=_search(_label("办理类型", "办理结果") + _COLON + r"(?P<v>[^\s|]+)",
@@ -107,9 +109,10 @@ def _title(text: str) -> Field | None:
     if labelled and not labelled.value.endswith((":", "：")):
         return labelled
     # otherwise the headline: the first line near the top that is not page furniture
-    for m in list(re.finditer(r"^[^\n]+$", text, re.M))[:8]:
+    for m in itertools.islice(re.finditer(r"^[^\n]+$", text, re.MULTILINE), 8):
         line = m.group()
         if (line in _KINDS or len(line) < 4 or len(line) > 100
+                or line.endswith(("。", "！", "？", "；", "，", "!", "?", ";", ",", ":", "："))
                 or re.fullmatch(r"[\d\s:/.\-年月日]+", line)
                 or line.startswith(("(", "（", "【"))
                 or re.match(r"[^:：]{1,10}[:：]", line)):
@@ -146,7 +149,7 @@ def _kind(text: str, number: Field | None) -> Field | None:
         if evidence:
             return _from(evidence, value="提案")
         return Field("建议", proposal.start(), proposal.end())
-    news = re.match(r"\s*(?P<v>新闻)(?:[ \t]*$|[ \t:：>])", text, re.M)
+    news = re.match(r"\s*(?P<v>新闻)(?:[ \t]*$|[ \t:：>])", text, re.MULTILINE)
     if news:
         return _from(news, value="新闻")
     comment = re.search(r"(?P<v>【(?:专家解读|评论|时评|观点)】|评论员|" + _label("作者") + "[:：])",
@@ -161,8 +164,7 @@ def _proposer(text: str, kind: Field | None) -> tuple[Field | None, Field | None
     m = re.search(_label("建议人", "提案人", "领衔人") + _COLON + rf"(?P<v>{_TOKEN}){_TOKEN_END}",
                   text)
     if m:
-        person = _from(m)
-        assert person is not None
+        person = Field(m.group("v"), m.start(), m.end())
         if _ORG.search(person.value):
             return person, Field("组织", person.start, person.end)
         if kind and kind.value == "提案":
@@ -170,25 +172,28 @@ def _proposer(text: str, kind: Field | None) -> tuple[Field | None, Field | None
         return person, None
     # a reply letter's salutation: "陆惠芬代表：" / "张三等委员：" / "民盟江苏省委："
     head = "\n".join(text.split("\n")[:15])
-    m = re.search(rf"^(?P<v>[{HAN}·、]{{2,30}}?)等?(?P<r>代表|委员)?们?[:：][ \t]*$", head, re.M)
-    if not m or not (m.group("r") or _ORG.search(m.group("v"))):
-        return None, None
-    whole = Field(m.group("v"), m.start(), m.end())
-    role = "组织" if _ORG.search(m.group("v")) else m.group("r")
-    return whole, Field(role, m.start(), m.end())
+    for m in re.finditer(_SALUTATION, head, re.MULTILINE):
+        name, role = m.group("v"), m.group("r")
+        if name.startswith("各"):  # "各位代表：" addresses a group, names nobody
+            continue
+        if _ORG.search(name):
+            role = "组织"
+        if role:
+            return Field(name, m.start(), m.end()), Field(role, m.start(), m.end())
+    return None, None
 
 
 def _unit_after(text: str, word: str) -> Field | None:
     """``主办 苏州市工业和信息化局`` / ``协办 A;B;`` -> the unit list on that line."""
     m = re.search(rf"(?:^|(?<=[\s|：:])){word}(?:单位)?(?!方)[ \t]*[:：]?[ \t]*(?P<v>[^\n|]*)",
-                  text, re.M)
+                  text, re.MULTILINE)
     if not m:
         return None
     value = m.group("v")
     stop = _STOP.search(value)
     value = value[: stop.start()] if stop else value
     value = value.rstrip(" ;；,，、。")
-    if not value or len(value) > 80:
+    if not value or len(value) > 80 or re.search(r"[。，,！？]", value):  # a sentence
         return None
     return Field(value, m.start(), m.start("v") + len(value))
 
@@ -214,7 +219,7 @@ def _sign_date(text: str) -> Field | None:
     """The date line of a letter's 落款, near the end of the text."""
     last = None
     for m in re.finditer(rf"^[ \t]*(?P<v>\d{{4}}年\d{{1,2}}月\d{{1,2}}日|{_CN_DATE})[ \t]*$",
-                         text, re.M):
+                         text, re.MULTILINE):
         last = m
     if last is None or last.start() < len(text) - 300:
         return None
@@ -225,7 +230,7 @@ def _sign_unit(text: str, sign_date: Field | None) -> Field | None:
     """The unit signing the letter: the non-empty line just above its date."""
     if sign_date is None:
         return None
-    m = re.search(r"(?P<v>[^\n]{2,40})\s*\Z", text[: sign_date.start])
+    m = re.search(r"^(?P<v>[^\n]{2,40})\s*\Z", text[: sign_date.start], re.MULTILINE)
     if not m:
         return None
     value = m.group("v").strip()
