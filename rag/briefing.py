@@ -1,0 +1,264 @@
+"""Briefings for new staff: what the corpus says about a topic, every fact cited.
+
+``brief(assistant, "人工智能+制造业")`` returns a ``Draft`` with
+
+1. 3–7 key points: sentences quoted verbatim with [n];
+2. a table of key figures (figure, what it measures, source, date), each
+   figure and its clause cited;
+3. a timeline of dated events (quoted) and of the documents themselves;
+4. which documents to read first, and why.
+
+A sentence is about the topic when it holds the topic's terms (IDF-weighted
+coverage, the nearest section heading counting half).  When few sentences
+qualify the briefing says so plainly instead of padding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rag.citations import make_citation
+from rag.documents import Citation, Document
+from rag.drafting import DraftError, fill, with_marker
+from rag.lexical import bigrams, words
+from rag.proposals import FIGURE_WITH_UNIT, EvidenceFinder, year_of
+from rag.render import Block, Draft, load_snippets
+
+DEFAULTS = {
+    "title": "新员工简报：{topic}",
+    "intro": "本简报根据资料库中与“{topic}”相关的 {n_docs} 份文件整理，所有事实均摘自原文，句末 [n] 对应文末引用来源。",
+    "thin": "资料库中关于“{topic}”的内容很少（只找到 {n_sentences} 条相关句子，来自 {n_docs} 份文件），"
+            "以下内容仅供参考，请补充其他资料。",
+    "empty": "资料库中没有找到关于“{topic}”的内容。请换一个说法，或先把相关文件加入资料库。",
+    "points": "一、要点", "figures": "二、关键数据", "timeline": "三、时间线", "reading": "四、建议先读",
+    "no_figures": "资料库中未找到与该主题相关的带单位的数据。",
+    "no_timeline": "资料库中未找到与该主题相关的带日期的事件。",
+}
+MAX_TOPIC = 50
+MIN_POINTS, MAX_POINTS = 3, 7
+THIN = 5  # fewer relevant sentences than this: say the corpus has little on the topic
+MIN_COVERAGE = 0.45  # share of the topic's weight a sentence (with its heading) must hold
+_DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|(?<![\d年])\d{1,2}月\d{1,2}日|\d{4}年(?:度)?")
+_EVENT = re.compile(r"召开|发布|印发|出台|提出|启动|开工|投产|下水|获评|强调|部署|考察|认定|建成|列入|通过|明确|验收")
+_CLAUSE = re.compile(r"[^，,；;。！？]+[，,；;。！？]?")
+KIND_READING = {
+    "答复函": "正式答复函，结构和措辞可直接作为起草答复的范本",
+    "提案": "提案原文，现状、问题和对策建议都在其中",
+    "建议": "建议原文，现状、问题和对策建议都在其中",
+    "新闻": "新闻报道，交代了市里的总体部署、目标和时间节点",
+    "评论": "专家评论，提供国家层面的政策背景",
+}
+
+
+@dataclass
+class Found:
+    doc: Document
+    start: int
+    end: int
+    score: float
+    coverage: float
+
+
+def topic_terms(finder: EvidenceFinder, topic: str) -> dict[str, float]:
+    """Words of the topic (bigrams when it has none), weighted by IDF."""
+    ws = {w for w in words(topic) if len(w) >= 2 and not re.fullmatch(r"[\d.%]+", w)} or set(bigrams(topic))
+    return {w: max(finder.index.bm25.idf(w), 0.2) for w in ws}
+
+
+def coverage(terms: dict[str, float], text: str) -> float:
+    total = sum(terms.values())
+    low = text.lower()
+    return sum(w for t, w in terms.items() if t in low) / total if total else 0.0
+
+
+def relevant_sentences(finder: EvidenceFinder, topic: str) -> list[Found]:
+    terms = topic_terms(finder, topic)
+    out = []
+    for doc, s, e in finder.candidates(topic):
+        text = doc.text[s:e]
+        own, ctx = coverage(terms, text), coverage(terms, finder.context(doc, s))
+        cov = max(own, min(1.0, own + 0.5 * ctx))
+        if own > 0 and cov >= MIN_COVERAGE:
+            score = cov + 0.3 * own + (0.2 if FIGURE_WITH_UNIT.search(text) else 0.0)
+            score += 0.1 if _DATE.search(text) and _EVENT.search(text) else 0.0  # a dated event
+            score += 0.1 if len(text) >= 30 else 0.0  # says something, not just a slogan
+            a, b = finder.window(doc.text, s, e, terms)
+            out.append(Found(doc, a, b, score, cov))
+    out.sort(key=lambda f: -f.score)
+    return out
+
+
+class Cites:
+    """Numbered citations, one per passage."""
+
+    def __init__(self) -> None:
+        self.by_span: dict[tuple[str, int, int], Citation] = {}
+
+    def __call__(self, doc: Document, start: int, end: int) -> int:
+        key = (doc.doc_id, start, end)
+        if key not in self.by_span:
+            self.by_span[key] = make_citation(len(self.by_span) + 1, doc, start, end)
+        return self.by_span[key].n
+
+
+def brief(assistant, topic: str) -> Draft:
+    """A cited briefing on ``topic`` for a new member of staff."""
+    topic = " ".join(str(topic or "").split())
+    if not topic:
+        raise DraftError("请输入简报主题，例如“人工智能+制造业”。")
+    if len(topic) > MAX_TOPIC:
+        raise DraftError(f"主题过长（{len(topic)} 字），请精简到 {MAX_TOPIC} 字以内。")
+    snip = load_snippets(Path(assistant.settings.prompts_dir) / "briefing.md", DEFAULTS)
+    finder = EvidenceFinder(assistant, k=40)
+    found = relevant_sentences(finder, topic)
+    docs = list(dict.fromkeys(f.doc.doc_id for f in found))
+    values = {"topic": topic, "n_docs": str(len(docs)), "n_sentences": str(len(found))}
+    draft = Draft(title=fill(snip["title"], **values), blocks=[], sources_heading="引用来源")
+    if not found:
+        draft.blocks.append(Block("p", fill(snip["empty"], **values)))
+        draft.problems.append(f"资料库中没有关于“{topic}”的内容。")
+        return draft
+    draft.blocks.append(Block("p", fill(snip["intro"], **values)))
+    if len(found) < THIN or len(docs) < 2:
+        draft.blocks.append(Block("note", fill(snip["thin"], **values)))
+        draft.problems.append(f"资料库中关于“{topic}”的内容很少（{len(found)} 句，{len(docs)} 份文件）。")
+    cites = Cites()
+    draft.blocks.append(Block("h1", snip["points"]))
+    draft.blocks += [Block("li", with_marker(f.doc.text[f.start:f.end], cites(f.doc, f.start, f.end)), cited=True)
+                     for f in key_points(found)]
+    draft.blocks.append(Block("h1", snip["figures"]))
+    rows = figure_rows(found, cites)
+    draft.blocks.append(Block("table", rows=rows, cited=True, check_cols=(0, 1)) if len(rows) > 1
+                        else Block("p", snip["no_figures"]))
+    draft.blocks.append(Block("h1", snip["timeline"]))
+    rows = timeline_rows(assistant, found, cites)
+    draft.blocks.append(Block("table", rows=rows, cited=True, check_cols=(0, 1)) if len(rows) > 1
+                        else Block("p", snip["no_timeline"]))
+    draft.blocks.append(Block("h1", snip["reading"]))
+    draft.blocks += [Block("plain", line) for line in reading_list(found, topic)]
+    draft.citations = list(cites.by_span.values())
+    draft.renumber()
+    draft.check()
+    return draft
+
+
+def key_points(found: list[Found]) -> list[Found]:
+    """Best sentences, at most two per document, documents spread before depth."""
+    chosen: list[Found] = []
+    for per_doc in (1, 2):
+        for f in found:
+            if len(chosen) >= MAX_POINTS:
+                break
+            if f not in chosen and sum(c.doc.doc_id == f.doc.doc_id for c in chosen) < per_doc:
+                chosen.append(f)
+    return chosen if len(chosen) >= MIN_POINTS else found[:MAX_POINTS]
+
+
+def _clause_of(text: str, start: int, end: int, pos: int) -> tuple[int, int]:
+    """The clause of ``text[start:end]`` holding ``pos``, with the clause before it
+    when it is too short to say what it counts ("累计40家")."""
+    spans = [(start + m.start(), start + m.end()) for m in _CLAUSE.finditer(text[start:end])]
+    for i, (a, b) in enumerate(spans):
+        if a <= pos < b:
+            if i > 0 and len(re.sub(r"[\d.%％]", "", text[a:b])) < 8:
+                a = spans[i - 1][0]
+            while b > a and text[b - 1] in "，,；;。！？ ":
+                b -= 1
+            return a, b
+    return start, end
+
+
+def _event_of(text: str, start: int, end: int, pos: int, limit: int = 90) -> tuple[int, int]:
+    """From the clause holding the date at ``pos`` on to the clause that says what happened.
+
+    "1月3日,苏州市召开推进新型工业化工作会议,提出…" → "1月3日,苏州市召开推进新型工业化工作会议"
+    """
+    spans = [(start + m.start(), start + m.end()) for m in _CLAUSE.finditer(text[start:end])]
+    i = next((k for k, (a, b) in enumerate(spans) if a <= pos < b), None)
+    if i is None:
+        return start, end
+    a, j = spans[i][0], i
+    while not _EVENT.search(text, a, spans[j][1]) and j + 1 < len(spans) and spans[j + 1][1] - a <= limit:
+        j += 1
+    b = spans[j][1]
+    while b > a and text[b - 1] in "，,；;。！？ ":
+        b -= 1
+    return a, b
+
+
+def figure_rows(found: list[Found], cites: Cites, limit: int = 12) -> list[list[str]]:
+    rows = [["数据", "含义（原文）", "来源", "日期"]]
+    seen: set[tuple[str, int]] = set()
+    for f in found:
+        text = f.doc.text
+        for m in FIGURE_WITH_UNIT.finditer(text, f.start, f.end):
+            a, b = _clause_of(text, f.start, f.end, m.start())
+            if (f.doc.doc_id, a) in seen or len(rows) > limit or _repeats(rows, m.group(0), text[a:b]):
+                continue
+            seen.add((f.doc.doc_id, a))
+            n = cites(f.doc, a, b)
+            rows.append([m.group(0), text[a:b], f"《{f.doc.title}》[{n}]", f.doc.date])
+    return rows
+
+
+def _repeats(rows: list[list[str]], figure: str, clause: str) -> bool:
+    """The same figure for the same thing, e.g. 21% quoted by two documents."""
+    grams = set(bigrams(clause))
+    return any(r[0] == figure and len(grams & set(bigrams(r[1]))) > 0.5 * max(len(grams), 1) for r in rows[1:])
+
+
+def _sort_key(expr: str, doc: Document) -> tuple[int, int, int]:
+    nums = [int(x) for x in re.findall(r"\d+", expr)]
+    if re.match(r"\d{4}", expr):
+        return (nums + [0, 0])[0], (nums + [0, 0])[1] if len(nums) > 1 else 0, nums[2] if len(nums) > 2 else 0
+    return year_of(doc.date) or 0, nums[0], nums[1] if len(nums) > 1 else 0
+
+
+DATE_FIELDS = {"答复函": ("sign_date", "落款"), "提案": ("reply_date", "答复"), "建议": ("reply_date", "答复"),
+               "新闻": ("publish_date", "发布"), "评论": ("publish_date", "发表")}
+
+
+def timeline_rows(assistant, found: list[Found], cites: Cites, limit: int = 8) -> list[list[str]]:
+    """Dated events quoted from relevant sentences, then each relevant document's own date."""
+    events: list[tuple[tuple[int, int, int], list[str]]] = []
+    seen: set[tuple[str, int]] = set()
+    for f in found:
+        text = f.doc.text
+        if not _EVENT.search(text, f.start, f.end):
+            continue
+        for m in _DATE.finditer(text, f.start, f.end):
+            a, b = _event_of(text, f.start, f.end, m.start())
+            if (f.doc.doc_id, a) in seen or not _EVENT.search(text, a, b) or len(events) >= limit:
+                continue
+            seen.add((f.doc.doc_id, a))
+            row = [m.group(0), text[a:b], f"《{f.doc.title}》[{cites(f.doc, a, b)}]"]
+            events.append((_sort_key(m.group(0), f.doc), row))
+    for doc_id in dict.fromkeys(f.doc.doc_id for f in found):
+        doc = assistant.index.docs[doc_id]
+        key, verb = DATE_FIELDS.get(doc.kind, ("publish_date", "发布"))
+        date, title = doc.meta.get(key) or doc.meta.get("publish_date"), doc.meta.get("title")
+        if date is None or title is None:
+            continue
+        shown = re.sub(r"^[^\d:：]*[:：]\s*", "", " ".join(doc.text[date.start:date.end].split()))
+        marks = f"[{cites(doc, title.start, title.end)}][{cites(doc, date.start, date.end)}]"
+        events.append((_sort_key(shown, doc), [shown, f"《{title.value}》{verb}", f"{doc.kind or '文件'}{marks}"]))
+    events.sort(key=lambda x: x[0])
+    return [["时间", "事件（原文）", "来源"]] + [row for _, row in events]
+
+
+def reading_list(found: list[Found], topic: str, limit: int = 3) -> list[str]:
+    """Documents ranked by how much they say about the topic, with the reason."""
+    stats: dict[str, list[Found]] = {}
+    for f in found:
+        stats.setdefault(f.doc.doc_id, []).append(f)
+    ranked = sorted(stats.values(), key=lambda fs: -sum(f.score for f in fs[:5]))
+    lines = []
+    for i, fs in enumerate(ranked[:limit], 1):
+        doc = fs[0].doc
+        n_fig = sum(bool(FIGURE_WITH_UNIT.search(doc.text, f.start, f.end)) for f in fs)
+        why = KIND_READING.get(doc.kind, "相关文件")
+        lines.append(f"{i}. 《{doc.title}》（{doc.kind or '文件'}）：{why}；与“{topic}”相关的句子 {len(fs)} 句，"
+                     f"其中含数据的 {n_fig} 句。")
+    return lines

@@ -1,0 +1,267 @@
+"""Reply letters (答复函) to a proposal, drafted from the corpus, every fact cited.
+
+``draft_reply(assistant, proposal)`` follows the official reply to 第1002号建议:
+heading, salutation, opening, one section (一、二、…) per recommendation of the
+proposal, closing thanks, 落款 and a date placeholder, then the sources.
+
+Each section quotes sentences from the *other* documents of the corpus,
+verbatim with [n] markers (``EvidenceFinder``); where nothing clears the
+relevance threshold the section holds a visible 〔待补：……〕 placeholder.
+
+Salutation rule (from the metadata, never from the file name):
+  proposer_role 代表 → "XX代表："; 委员 → "XX委员："; 组织 → "名称："; no role
+  but the text says 人大代表 / 政协委员 → that role; otherwise 〔待补：称呼〕.
+Several people ("甲、乙") → "甲等代表：".  Organisations are addressed as 你们.
+
+CLI: ``python -m rag draft-reply PROPOSAL [--out FILE.docx|FILE.md]`` and
+``python -m rag brief "主题" [--out …]`` (registered here; see rag.briefing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from rag.citations import make_citation
+from rag.cli import EXTRA_PARSERS, command
+from rag.config import Settings
+from rag.documents import Citation, Document
+from rag.proposals import EvidenceFinder, Sentence, recommendations, year_of
+from rag.render import Block, Draft, load_snippets
+
+DEFAULTS = {
+    "heading": "对{session}第{number}号{kind}的答复",
+    "heading_no_number": "{title}的答复",
+    "subtitle": "（{title}）",
+    "opening": "{you}提出的{title}收悉，{consulted}现答复如下：",
+    "consulted": "经商{co_units}，",
+    "overview": "〔待补：总体情况——概述本单位在该领域的总体工作和成效，一段。〕",
+    "section_gap": "〔待补：资料库中未找到与本条建议直接相关的内容。请补充本单位在“{point}”方面已开展的工作、"
+                   "取得的成效（附准确数据）。〕",
+    "plan_gap": "〔待补：下一步工作打算——针对“{point}”，写明拟采取的措施。〕",
+    "closing": "感谢{you}对{topic}工作的关心和支持，希望继续提出宝贵意见。",
+    "sign_unit": "{host_unit}",
+    "date": "〔待补：日期〕",
+}
+STALE_YEARS = 2  # evidence older than this (relative to the proposal) gets a warning
+
+
+class DraftError(ValueError):
+    """The proposal cannot be drafted for; the message is for the user."""
+
+
+def fill(template: str, **values: str) -> str:
+    """``str.format`` that leaves unknown {keys} alone."""
+    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+def polish(text: str) -> str:
+    """Half-width punctuation between Chinese characters → full-width (headings only).
+
+    >>> polish("发挥优势,推进攻关:第一")
+    '发挥优势，推进攻关：第一'
+    """
+    text = re.sub(r"(?<=[\u4e00-\u9fff”」）])\s*,\s*(?=\S)", "，", text)
+    return re.sub(r"(?<=[\u4e00-\u9fff])\s*:\s*(?=[\u4e00-\u9fff])", "：", text)
+
+
+# ---------------------------------------------------------------- the proposal
+
+
+def resolve_proposal(assistant, proposal: str) -> Document:
+    """A doc_id of the index, a proposal number ("482"), or a file path."""
+    from rag.loading import LoadError, load_file
+
+    docs = assistant.index.docs
+    key = str(proposal).strip()
+    if key in docs:
+        return docs[key]
+    path = Path(key)
+    if path.is_file():
+        try:
+            return load_file(path, root=path.parent, max_bytes=assistant.settings.max_file_mb * 2**20)
+        except LoadError as exc:
+            raise DraftError(str(exc)) from exc
+    by_number = [d for d in docs.values() if d.value("number") == key.rstrip("号") and d.kind in ("建议", "提案")]
+    if by_number:
+        return by_number[0]
+    names = "、".join(d.doc_id for d in docs.values() if d.kind in ("建议", "提案")) or "（无）"
+    raise DraftError(f"找不到建议或提案“{key}”。请给出资料库中的文件名（{names}）、建议号，或一个文件路径。")
+
+
+def salutation(doc: Document) -> tuple[str, str]:
+    """(称呼, 对方的代词): see the module docstring for the rule.
+
+    >>> from rag.documents import Field
+    >>> d = Document("a.txt", "x", {"proposer": Field("陆惠芬", 0, 1), "proposer_role": Field("代表", 0, 1)})
+    >>> salutation(d)
+    ('陆惠芬代表：', '您')
+    >>> salutation(Document("b.txt", "建议人：张三"))
+    ('〔待补：称呼〕', '您')
+    """
+    who, role = doc.value("proposer"), doc.value("proposer_role")
+    if not role and who:
+        if re.search(r"人大代表|代表建议|人民代表大会", doc.text):
+            role = "代表"
+        elif re.search(r"政协委员|委员提案|政协", doc.text):
+            role = "委员"
+    if not who or not role:
+        return "〔待补：称呼〕", "您"
+    if role == "组织":
+        return f"{who}：", "你们"
+    names = re.split(r"[、，,]", who)
+    return (f"{names[0]}等{role}：" if len(names) > 1 else f"{who}{role}："), "您"
+
+
+def topic_of(title: str) -> str:
+    """ "关于从科教维度推进我市新型工业化的建议" → "从科教维度推进我市新型工业化"."""
+    t = re.sub(r"^关于", "", title.strip())
+    return polish(re.sub(r"的?(?:建议|提案|意见)$", "", t)) or title
+
+
+def _co_units(doc: Document) -> str:
+    units = [u.strip() for u in re.split(r"[;；、,，\s]+", doc.value("co_units")) if u.strip()]
+    return "、".join(units)
+
+
+# ---------------------------------------------------------------- the letter
+
+
+def draft_reply(assistant, proposal: str) -> Draft:
+    """Draft a reply letter to ``proposal`` (doc_id, proposal number or file path)."""
+    doc = resolve_proposal(assistant, proposal)
+    points = recommendations(doc)
+    if not points:
+        raise DraftError(f"在《{doc.title}》中没有找到编号的对策建议（如“(一)……”或“1.……”），无法按条起草答复。")
+    snip = load_snippets(Path(assistant.settings.prompts_dir) / "reply_letter.md", DEFAULTS)
+    greet, you = salutation(doc)
+    title = polish(doc.value("title")) or "〔待补：建议标题〕"
+    kind = doc.kind if doc.kind in ("建议", "提案") else "建议"
+    co = _co_units(doc)
+    values = {
+        "session": doc.value("session") or "〔待补：会议届次〕",
+        "number": doc.value("number"), "kind": kind, "title": title, "topic": topic_of(title), "you": you,
+        "co_units": co, "host_unit": doc.value("host_unit") or "〔待补：落款单位〕",
+    }
+    values["consulted"] = fill(snip["consulted"], **values) if co else ""
+    heading = fill(snip["heading"] if values["number"] else snip["heading_no_number"], **values)
+    draft = Draft(title=heading, blocks=[], subtitle=fill(snip["subtitle"], **values))
+    draft.blocks += [Block("plain", greet), Block("p", fill(snip["opening"], **values)),
+                     Block("p", snip["overview"])]
+    if greet.startswith("〔"):
+        draft.problems.append("无法从资料判断建议人的身份（代表/委员/组织），称呼待补。")
+    finder = EvidenceFinder(assistant, exclude=_same_docs(assistant, doc))
+    cites: dict[tuple[str, int, int], Citation] = {}
+    numerals = "一二三四五六七八九十"
+    for i, point in enumerate(points):
+        head = polish(point.heading)
+        draft.blocks.append(Block("h2", f"{numerals[i] if i < 10 else i + 1}、{head}"))
+        done, planned = finder.for_point(point.heading, point.body)
+        if not done and not planned:
+            draft.blocks.append(Block("p", fill(snip["section_gap"], point=head)))
+            draft.problems.append(f"第{numerals[i]}节“{head}”：资料库中没有相关内容，需起草人补充。")
+            continue
+        for group in (done, planned):
+            if group:
+                draft.blocks.append(Block("p", _cite_all(assistant, group, cites), cited=True))
+        if not planned:
+            draft.blocks.append(Block("p", fill(snip["plan_gap"], point=head)))
+        draft.problems += _stale(assistant, doc, done + planned, f"第{numerals[i]}节")
+    draft.blocks += [Block("p", fill(snip["closing"], **values)),
+                     Block("right", fill(snip["sign_unit"], **values)), Block("right", snip["date"])]
+    draft.citations = list(cites.values())
+    draft.check()
+    return draft
+
+
+def _same_docs(assistant, doc: Document) -> set[str]:
+    """The proposal itself, also when it was given as a file that is in the corpus too."""
+    return {doc.doc_id} | {d.doc_id for d in assistant.index.docs.values()
+                           if (doc.sha256 and d.sha256 == doc.sha256) or d.text == doc.text}
+
+
+def _cite_all(assistant, sentences: list[Sentence], cites: dict) -> str:
+    """Quote each sentence verbatim followed by its marker; one citation per passage."""
+    parts = []
+    for s in sentences:
+        key = (s.doc_id, s.start, s.end)
+        if key not in cites:
+            cites[key] = make_citation(len(cites) + 1, assistant.index.docs[s.doc_id], s.start, s.end)
+        parts.append(with_marker(cites[key].quote, cites[key].n))
+    return "".join(parts)
+
+
+def with_marker(quote: str, n: int) -> str:
+    """A quoted sentence as a sentence of the draft: marker before its final stop.
+
+    >>> with_marker("新增104家,", 1), with_marker("会议提出:“加快转型。”", 2)
+    ('新增104家[1]。', '会议提出:“加快转型。”[2]')
+    """
+    text = quote.rstrip()
+    if text.endswith(("”", "」", "》", "）", ")")):
+        return f"{text}[{n}]"
+    text = text.rstrip("，,；;：:、")
+    if text.endswith(("。", "！", "？", "!", "?")):
+        return f"{text[:-1]}[{n}]{text[-1]}"
+    return f"{text}[{n}]。"
+
+
+def _stale(assistant, proposal: Document, sentences: list[Sentence], where: str) -> list[str]:
+    """Warn when evidence is much older than the proposal (e.g. a 2021 provincial reply)."""
+    now = year_of(proposal.date)
+    out = []
+    for doc_id in dict.fromkeys(s.doc_id for s in sentences):
+        d = assistant.index.docs[doc_id]
+        then = year_of(d.date)
+        if now and then and now - then > STALE_YEARS:
+            out.append(f"{where}引用了《{d.title}》（{d.date}），比本{proposal.kind or '建议'}早 {now - then} 年，"
+                       "请核实是否仍适用、是否有更新的数据。")
+    return out
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def _add_parsers(sub, common) -> None:
+    sp = sub.add_parser("draft-reply", help="draft a reply letter (答复函) to a proposal, every fact cited")
+    sp.add_argument("proposal", help="doc_id in the corpus, proposal number, or path to a proposal file")
+    sp.add_argument("--out", help="write FILE.docx or FILE.md instead of printing Markdown")
+    common(sp)
+    sp = sub.add_parser("brief", help="a briefing for new staff on a topic, every fact cited")
+    sp.add_argument("topic")
+    sp.add_argument("--out", help="write FILE.docx or FILE.md instead of printing Markdown")
+    common(sp)
+
+
+EXTRA_PARSERS.append(_add_parsers)
+
+
+def _emit(draft: Draft, out: str | None) -> int:
+    if out:
+        path = draft.save(Path(out))
+        print(f"已写入 {path}")
+        for p in draft.problems:
+            print(f"提示：{p}")
+    else:
+        print(draft.markdown())
+    return 0
+
+
+@command("draft-reply")
+def cmd_draft_reply(args: argparse.Namespace, s: Settings) -> int:
+    from rag.chain import Assistant
+
+    if args.out and Path(args.out).suffix.lower() not in (".md", ".docx"):
+        raise DraftError("--out 只支持 .docx 或 .md 文件。")
+    return _emit(draft_reply(Assistant.open(s), args.proposal), args.out)
+
+
+@command("brief")
+def cmd_brief(args: argparse.Namespace, s: Settings) -> int:
+    from rag.briefing import brief
+    from rag.chain import Assistant
+
+    if args.out and Path(args.out).suffix.lower() not in (".md", ".docx"):
+        raise DraftError("--out 只支持 .docx 或 .md 文件。")
+    return _emit(brief(Assistant.open(s), args.topic), args.out)

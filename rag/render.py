@@ -1,0 +1,311 @@
+"""Drafts (reply letters, briefings): the ``Draft`` object, its figures check,
+and rendering to Markdown and Word (.docx).
+
+A draft is a title and a list of blocks; cited blocks carry [n] markers that
+point into ``citations``::
+
+    >>> from rag.documents import Citation
+    >>> c = Citation(1, "a.txt", "甲", "新增省级企业技术中心104家", 0, 13, "2021年6月18日")
+    >>> d = Draft("示例", [Block("p", "新增省级企业技术中心105家[1]。", cited=True)], [c])
+    >>> d.check()
+    ['105家（新增省级企业技术中心105家[1]。）']
+    >>> d.blocks[0].text
+    '新增省级企业技术中心〔待核：105家〕[1]。'
+    >>> d.problems
+    ['数字核对未通过：105家（新增省级企业技术中心105家[1]。）']
+    >>> print(source_line(c))
+    [1] 《甲》（2021年6月18日）：“新增省级企业技术中心104家”
+
+Word output: body in 仿宋 (ascii/hAnsi "FangSong", w:eastAsia "仿宋"), headings
+in 黑体, the title centred, page numbers from a PAGE field in the footer, the
+source list last.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rag.citations import MARKER, flag_figure, mark_unsupported, unsupported_figures
+from rag.documents import Citation
+
+BODY_FONT = ("FangSong", "仿宋")  # (ascii/hAnsi name, east-Asian name)
+HEAD_FONT = ("SimHei", "黑体")
+
+
+@dataclass
+class Block:
+    """One unit of a draft.
+
+    kind: "h1" / "h2" headings, "p" paragraph, "plain" paragraph without
+    indent (salutation), "right" right-aligned line (落款), "li" list item,
+    "table" (``rows``, first row is the header), "note" small print.
+    ``cited`` blocks go through the figures check: every figure must be in the
+    quotes of the citations its sentence (or table row) names; for tables only
+    the columns in ``check_cols`` are checked.
+    """
+
+    kind: str
+    text: str = ""
+    cited: bool = False
+    rows: list[list[str]] = field(default_factory=list)
+    check_cols: tuple[int, ...] = ()
+
+
+@dataclass
+class Draft:
+    title: str
+    blocks: list[Block]
+    citations: list[Citation] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # failed figures, gaps, warnings
+    subtitle: str = ""
+    sources_heading: str = "附：引用来源"
+
+    @property
+    def sections(self) -> list[str]:
+        """The texts of the second-level headings (e.g. 一、…, 二、…)."""
+        return [b.text for b in self.blocks if b.kind == "h2"]
+
+    def check(self) -> list[str]:
+        """Run the figures check over the cited blocks; mark and record failures."""
+        sources = {c.n: c.quote for c in self.citations}
+        failures: list[str] = []
+        for b in self.blocks:
+            if not b.cited:
+                continue
+            if b.kind == "table":
+                failures += _check_rows(b, sources)
+            else:
+                b.text, bad = mark_unsupported(b.text, sources)
+                failures += bad
+        self.problems += [f"数字核对未通过：{f}" for f in failures]
+        return failures
+
+    def renumber(self) -> None:
+        """Number citations in reading order (first marker seen gets [1]); drop unused ones."""
+        order: dict[int, int] = {}
+        for b in self.blocks:
+            for text in [b.text, *(cell for row in b.rows for cell in row)]:
+                for n in MARKER.findall(text):
+                    order.setdefault(int(n), len(order) + 1)
+
+        def swap(text: str) -> str:
+            return MARKER.sub(lambda m: f"[{order.get(int(m.group(1)), m.group(1))}]", text)
+
+        for b in self.blocks:
+            b.text = swap(b.text)
+            b.rows = [[swap(cell) for cell in row] for row in b.rows]
+        kept = [c for c in self.citations if c.n in order]
+        for c in kept:
+            c.n = order[c.n]
+        self.citations = sorted(kept, key=lambda c: c.n)
+
+    def markdown(self) -> str:
+        return to_markdown(self)
+
+    def save(self, path: Path) -> Path:
+        """Write .md or .docx (by suffix); returns the path written."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix not in (".md", ".docx"):
+            raise ValueError(f"不支持的输出格式 {path.suffix or '（无扩展名）'}：请用 .docx 或 .md")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if suffix == ".md":
+            path.write_text(self.markdown(), encoding="utf-8")
+        else:
+            to_docx(self, path)
+        return path
+
+
+def _check_rows(block: Block, sources: dict[int, str]) -> list[str]:
+    """A table row is one claim: its checked cells against the citations anywhere in the row."""
+    failures: list[str] = []
+    for row in block.rows[1:]:
+        markers = "".join(f"[{n}]" for n in MARKER.findall(" ".join(row)))
+        for i in block.check_cols:
+            bad = unsupported_figures(MARKER.sub("", row[i]).replace("。", "，") + markers, sources)
+            for fig in bad:
+                row[i] = flag_figure(row[i], fig)
+                failures.append(f"{fig}（表格：{' | '.join(row)}）")
+    return failures
+
+
+def source_line(c: Citation) -> str:
+    when = f"（{c.date}）" if c.date else ""
+    quote = " ".join(c.quote.split())
+    return f"[{c.n}] 《{c.title}》{when}：“{quote}”"
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "｜").replace("\n", " ")
+
+
+def to_markdown(d: Draft) -> str:
+    out = [f"# {d.title}"]
+    if d.subtitle:
+        out.append(d.subtitle)
+    for b in d.blocks:
+        if b.kind == "h1":
+            out.append(f"## {b.text}")
+        elif b.kind == "h2":
+            out.append(f"### {b.text}")
+        elif b.kind == "table" and b.rows:
+            out.append("\n".join(["| " + " | ".join(_cell(c) for c in b.rows[0]) + " |",
+                                  "|" + "---|" * len(b.rows[0])]
+                                 + ["| " + " | ".join(_cell(c) for c in r) + " |" for r in b.rows[1:]]))
+        elif b.kind == "right":
+            out.append(f'<div align="right">{b.text}</div>')
+        elif b.kind == "li":
+            out.append(f"- {b.text}")
+        elif b.kind == "note":
+            out.append(f"> {b.text}")
+        else:
+            out.append(b.text)
+    if d.citations:
+        out.append(f"## {d.sources_heading}")
+        out.append("\n".join(source_line(c) for c in d.citations))
+    if d.problems:
+        out.append("## 起草提示（定稿前删除）")
+        out.append("\n".join(f"- {p}" for p in d.problems))
+    return "\n\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- Word
+
+
+def _fonts(rpr_owner, fonts: tuple[str, str]) -> None:
+    """Set ascii/hAnsi and the east-Asian font (w:eastAsia) on a style or run."""
+    from docx.oxml.ns import qn
+
+    rpr = rpr_owner.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, rfonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        rfonts.set(qn(attr), fonts[0])
+    rfonts.set(qn("w:eastAsia"), fonts[1])
+    rfonts.set(qn("w:hint"), "eastAsia")
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(theme), None)  # theme fonts would override the names
+
+
+def _style(doc, name: str, fonts: tuple[str, str], size: float, bold: bool = False) -> None:
+    from docx.shared import Pt, RGBColor
+
+    st = doc.styles[name]
+    st.font.name = fonts[0]
+    st.font.size = Pt(size)
+    st.font.bold = bold
+    st.font.color.rgb = RGBColor(0, 0, 0)
+    _fonts(st.element, fonts)
+
+
+def _page_number(doc) -> None:
+    """Centred page number in the footer: a PAGE field (Word/LibreOffice fill it in)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    p = doc.sections[0].footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        run = p.add_run()
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        elif text == " PAGE ":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        else:
+            el = OxmlElement("w:t")
+            el.text = text
+        run._r.append(el)
+
+
+def _table(doc, rows: list[list[str]]) -> None:
+    from docx.shared import Pt
+
+    table = doc.add_table(rows=len(rows), cols=len(rows[0]))
+    table.style = "Table Grid"
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            cell = table.cell(r, c)
+            cell.text = value
+            for run in cell.paragraphs[0].runs:
+                run.font.size = Pt(11)
+                run.font.bold = r == 0
+                _fonts(run._r, BODY_FONT)
+
+
+def to_docx(d: Draft, path: Path) -> None:
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    doc = docx.Document()
+    _style(doc, "Normal", BODY_FONT, 16)
+    _style(doc, "Title", HEAD_FONT, 22)
+    _style(doc, "Heading 1", HEAD_FONT, 16, bold=True)
+    _style(doc, "Heading 2", HEAD_FONT, 16)
+    doc.core_properties.title = d.title
+    title = doc.add_paragraph(d.title, style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if d.subtitle:
+        doc.add_paragraph(d.subtitle).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for b in d.blocks:
+        if b.kind in ("h1", "h2"):
+            doc.add_heading(b.text, level=1 if b.kind == "h1" else 2)
+        elif b.kind == "table" and b.rows:
+            _table(doc, b.rows)
+        elif b.kind == "li":
+            doc.add_paragraph(b.text, style="List Bullet")
+        else:
+            p = doc.add_paragraph(b.text)
+            if b.kind == "right":
+                p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            elif b.kind == "p":
+                p.paragraph_format.first_line_indent = Pt(32)  # two characters at 16 pt
+            elif b.kind == "note":
+                for run in p.runs:
+                    run.font.size = Pt(12)
+    if d.citations:
+        doc.add_heading(d.sources_heading, level=1)
+        for c in d.citations:
+            p = doc.add_paragraph(source_line(c))
+            for run in p.runs:
+                run.font.size = Pt(12)
+    if d.problems:
+        doc.add_heading("起草提示（定稿前删除）", level=1)
+        for prob in d.problems:
+            doc.add_paragraph(prob, style="List Bullet")
+    _page_number(doc)
+    doc.save(str(path))
+
+
+def plain(text: str) -> str:
+    """Text without [n] markers (for places where markers would not make sense)."""
+    return re.sub(r"\s*\[\d{1,3}\]", "", text)
+
+
+def load_snippets(path: Path, defaults: dict[str, str]) -> dict[str, str]:
+    """The ``key: text`` lines of the ```snippets block of a prompts/*.md template.
+
+    A missing file or key falls back to ``defaults``, so the template path always works.
+    """
+    out = dict(defaults)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError:
+        return out
+    m = re.search(r"```snippets\n(.*?)```", text, re.DOTALL)
+    for line in (m.group(1).splitlines() if m else []):
+        key, sep, value = line.partition(":")
+        if sep and key.strip() in out:
+            out[key.strip()] = value.strip()
+    return out

@@ -1,0 +1,143 @@
+"""Briefings for new staff, from the real corpus: cited points, figures, timeline, reading list."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag.briefing import brief
+from rag.chain import Assistant
+from rag.citations import MARKER, unsupported_figures
+from rag.config import Settings
+from rag.drafting import DraftError
+from rag.render import Draft
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory) -> Assistant:
+    tmp = tmp_path_factory.mktemp("briefing")
+    shutil.copytree(CORPUS, tmp / "corpus")
+    settings = Settings.from_env(corpus_dir=tmp / "corpus", index_dir=tmp / "index", embed_model="none")
+    return Assistant.open(settings)
+
+
+@pytest.fixture(scope="module")
+def ai(assistant) -> Draft:
+    return brief(assistant, "人工智能+制造业")
+
+
+def part(d: Draft, heading: str) -> list:
+    """Blocks between the h1 ``heading`` and the next h1."""
+    out, inside = [], False
+    for b in d.blocks:
+        if b.kind == "h1":
+            inside = b.text == heading
+        elif inside:
+            out.append(b)
+    return out
+
+
+def cited_docs(d: Draft, text: str) -> set[str]:
+    by_n = {c.n: c.doc_id for c in d.citations}
+    return {by_n[int(n)] for n in MARKER.findall(text)}
+
+
+def test_key_points_are_cited(ai) -> None:
+    points = part(ai, "一、要点")
+    assert 3 <= len(points) <= 7
+    assert all(b.kind == "li" and MARKER.search(b.text) for b in points)
+    assert len(cited_docs(ai, "".join(b.text for b in points))) >= 3
+
+
+def test_figures_table(assistant, ai) -> None:
+    (table,) = part(ai, "二、关键数据")
+    assert table.kind == "table" and table.rows[0] == ["数据", "含义（原文）", "来源", "日期"]
+    assert len(table.rows) > 3
+    by_n = {c.n: c for c in ai.citations}
+    for figure, measure, source, date in table.rows[1:]:
+        (n,) = MARKER.findall(source)
+        c = by_n[int(n)]
+        assert figure in c.quote and measure == c.quote  # the figure and its clause, verbatim
+        assert date == assistant.index.docs[c.doc_id].date
+    assert any(r[0] == "4家" and "智能计算中心" in r[1] for r in table.rows)
+
+
+def test_timeline_from_three_documents(ai) -> None:
+    (table,) = part(ai, "三、时间线")
+    assert table.rows[0] == ["时间", "事件（原文）", "来源"]
+    docs = cited_docs(ai, " ".join(r[2] for r in table.rows[1:]))
+    assert len(docs) >= 3
+    years = [int(r[0][:4]) for r in table.rows[1:] if r[0][:4].isdigit()]
+    assert years == sorted(years)
+
+
+def test_reading_list_and_sources(ai) -> None:
+    reading = part(ai, "四、建议先读")
+    assert 1 <= len(reading) <= 3 and reading[0].text.startswith("1. 《")
+    assert "；与“人工智能+制造业”相关的句子" in reading[0].text
+    md = ai.markdown()
+    assert md.startswith("# 新员工简报：人工智能+制造业") and "## 引用来源" in md
+
+
+def test_every_figure_is_in_its_source(ai) -> None:
+    assert not [p for p in ai.problems if p.startswith("数字核对未通过")]
+    sources = {c.n: c.quote for c in ai.citations}
+    for b in ai.blocks:
+        if b.cited and b.kind != "table":
+            assert unsupported_figures(b.text, sources) == []
+        for row in b.rows[1:]:
+            markers = "".join(f"[{n}]" for n in MARKER.findall(" ".join(row)))
+            assert unsupported_figures(row[0] + markers, sources) == []
+
+
+def test_crafted_table_failure_is_marked(ai) -> None:
+    (table,) = part(ai, "二、关键数据")
+    rows = [list(r) for r in table.rows]
+    rows[1][0] = "999家"
+    d = Draft("t", [type(table)("table", rows=rows, cited=True, check_cols=(0, 1))], ai.citations)
+    failures = d.check()
+    assert failures and failures[0].startswith("999家")
+    assert d.blocks[0].rows[1][0] == "〔待核：999家〕"
+
+
+@pytest.mark.parametrize("topic", ["新型工业化", "绿色低碳"])
+def test_broad_topics(assistant, topic) -> None:
+    d = brief(assistant, topic)
+    points = part(d, "一、要点")
+    assert points and all(MARKER.search(b.text) for b in points)
+    assert all(topic[:2] in b.text or MARKER.search(b.text) for b in points)
+    assert not [p for p in d.problems if p.startswith("数字核对未通过")]
+
+
+def test_thin_topic_says_so(assistant) -> None:
+    d = brief(assistant, "低空经济")
+    assert any(b.kind == "note" and "内容很少" in b.text for b in d.blocks)
+    assert any("内容很少" in p for p in d.problems)
+
+
+def test_absent_topic_says_so(assistant) -> None:
+    d = brief(assistant, "医疗保险")
+    assert "资料库中没有找到关于“医疗保险”的内容" in d.markdown()
+    assert not d.citations
+
+
+def test_bad_topics(assistant) -> None:
+    with pytest.raises(DraftError, match="请输入简报主题"):
+        brief(assistant, "   ")
+    with pytest.raises(DraftError, match="主题过长"):
+        brief(assistant, "长" * 80)
+
+
+def test_cli_brief(assistant, tmp_path, capsys) -> None:
+    from rag.cli import main
+
+    args = ["--index", str(assistant.settings.index_dir), "--embed-model", "none"]
+    assert main(["brief", "人工智能+制造业", *args]) == 0
+    assert "## 三、时间线" in capsys.readouterr().out
+    target = tmp_path / "brief.md"
+    assert main(["brief", "绿色低碳", "--out", str(target), *args]) == 0
+    assert target.read_text(encoding="utf-8").startswith("# 新员工简报：绿色低碳")

@@ -1,0 +1,241 @@
+"""Reply letters drafted from the real corpus: structure, salutation, citations, figures."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag.chain import Assistant
+from rag.citations import MARKER, PLACEHOLDER, unsupported_figures
+from rag.config import Settings
+from rag.documents import Document, Field
+from rag.drafting import DraftError, draft_reply, salutation, topic_of, with_marker
+from rag.proposals import EvidenceFinder, fact_span, recommendations
+from rag.render import Draft
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+P482 = "482号建议_从科教维度推进我市新型工业化.txt"
+P118 = "118号建议_人工智能与产业深度融合.txt"
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory) -> Assistant:
+    tmp = tmp_path_factory.mktemp("drafting")
+    shutil.copytree(CORPUS, tmp / "corpus")
+    settings = Settings.from_env(corpus_dir=tmp / "corpus", index_dir=tmp / "index", embed_model="none")
+    return Assistant.open(settings)
+
+
+@pytest.fixture(scope="module")
+def drafts(assistant) -> dict[str, Draft]:
+    return {P482: draft_reply(assistant, P482), P118: draft_reply(assistant, P118)}
+
+
+def section_blocks(draft: Draft) -> list[list]:
+    """The blocks under each 一、二、… heading, up to the closing."""
+    out: list[list] = []
+    for b in draft.blocks:
+        if b.kind == "h2":
+            out.append([])
+        elif out and b.kind == "p" and not b.text.startswith("感谢"):
+            out[-1].append(b)
+        elif out:
+            break
+    return out
+
+
+# ---------------------------------------------------------------- recommendations
+
+
+def test_recommendations_of_482_and_118(assistant) -> None:
+    r482 = recommendations(assistant.index.docs[P482])
+    assert [r.marker for r in r482] == ["(一)", "(二)", "(三)", "(四)"]
+    assert r482[0].heading == "发挥新型举国体制优势,有计划推进关键核心技术联合攻关"
+    assert r482[3].heading.startswith("推进制造业智能化绿色化深度融合")
+    r118 = recommendations(assistant.index.docs[P118])
+    assert [r.marker for r in r118] == ["1.", "2.", "3.", "4."]
+    assert r118[2].heading == "以“人工智能+科技创新”夯实产业技术底座"  # heading without a full stop
+    assert all(r.body for r in r482 + r118)
+
+
+def test_recommendations_need_a_numbered_run() -> None:
+    doc = Document("x.txt", "建议内容：我们建议加强管理，改进服务。\n承办单位：某局")
+    assert recommendations(doc) == []
+    doc = Document("y.txt", "建议内容：\n一、现状\n二、问题\n三、建议\n（一）加强甲\n（二）改进乙")
+    assert [r.heading for r in recommendations(doc)] == ["加强甲", "改进乙"]
+
+
+def test_fact_span_stops_before_problems(assistant) -> None:
+    doc = assistant.index.docs[P118]
+    lo, hi = fact_span(doc)
+    assert "灯塔工厂" in doc.text[lo:hi] and "存在的问题" not in doc.text[lo:hi]
+
+
+# ---------------------------------------------------------------- the letters
+
+
+@pytest.mark.parametrize("name,greeting,opening", [
+    (P482, "胡伏原委员：", "您提出的关于从科教维度推进我市新型工业化的建议收悉，经商苏州市科学技术局，现答复如下："),
+    (P118, "市致公党：", "你们提出的关于“人工智能+产业”深度融合，赋能新型工业化发展的建议收悉，现答复如下："),
+])
+def test_letter_frame(drafts, name, greeting, opening) -> None:
+    d = drafts[name]
+    number = "482" if name == P482 else "118"
+    assert d.title.endswith(f"第{number}号提案的答复")
+    assert d.blocks[0].text == greeting
+    assert d.blocks[1].text == opening
+    closing = [b for b in d.blocks if b.text.startswith("感谢")]
+    assert closing and "关心和支持" in closing[0].text
+    right = [b.text for b in d.blocks if b.kind == "right"]
+    assert right == ["苏州市工业和信息化局", "〔待补：日期〕"]
+
+
+@pytest.mark.parametrize("name", [P482, P118])
+def test_one_section_per_recommendation(assistant, drafts, name) -> None:
+    d = drafts[name]
+    points = recommendations(assistant.index.docs[name])
+    assert len(d.sections) == len(points) == 4
+    for numeral, section, point in zip("一二三四", d.sections, points, strict=True):
+        assert section.startswith(f"{numeral}、")
+        assert re.sub(r"[,，]", "", section[2:]) == re.sub(r"[,，]", "", point.heading)
+    for blocks in section_blocks(d):
+        texts = "".join(b.text for b in blocks)
+        assert MARKER.search(texts) or "〔待补" in texts
+
+
+@pytest.mark.parametrize("name", [P482, P118])
+def test_citations_are_verbatim_and_from_other_documents(assistant, drafts, name) -> None:
+    d = drafts[name]
+    assert d.citations
+    for c in d.citations:
+        assert c.doc_id != name
+        assert assistant.index.docs[c.doc_id].text[c.start : c.end] == c.quote
+    quotes = {c.n: c.quote for c in d.citations}
+    for b in d.blocks:
+        if not b.cited:
+            continue
+        for sentence, n in re.findall(r"([^\[\]]+?)\[(\d+)\]", b.text):
+            body = sentence.strip("。")
+            assert body.rstrip("，,；;") in quotes[int(n)]
+
+
+@pytest.mark.parametrize("name", [P482, P118])
+def test_no_figure_missing_from_its_source(drafts, name) -> None:
+    d = drafts[name]
+    sources = {c.n: c.quote for c in d.citations}
+    assert not [p for p in d.problems if p.startswith("数字核对未通过")]
+    for b in d.blocks:
+        if b.cited:
+            assert unsupported_figures(b.text, sources) == []
+            assert "〔待核" not in b.text
+
+
+def test_482_quotes_known_facts(drafts) -> None:
+    md = drafts[P482].markdown()
+    assert "省工信厅遴选苏北地区5家企业" in md  # 关键核心技术攻关, from the 1002 reply
+    assert "“近零碳”工厂17家" in md  # green manufacturing, from the news
+    assert "## 附：引用来源" in md and "〔待补：日期〕" in md
+
+
+def test_old_evidence_is_flagged(drafts) -> None:
+    assert any("早 4 年" in p for p in drafts[P482].problems)
+
+
+def test_crafted_wrong_figure_is_marked(drafts) -> None:
+    d = drafts[P482]
+    block = next(b for b in d.blocks if b.cited and "5家企业" in b.text)
+    tampered = Draft(d.title, [type(block)("p", block.text.replace("5家企业", "6家企业"), cited=True)],
+                     d.citations)
+    failures = tampered.check()
+    assert failures and failures[0].startswith("6家")
+    assert "〔待核：6家〕" in tampered.blocks[0].text
+    assert any("6家" in p for p in tampered.problems)
+
+
+def test_weak_match_becomes_placeholder(assistant, tmp_path) -> None:
+    text = ("建议人：张三 建议号：7\n标题：关于改善农村饮水的建议\n建议内容：现状。 "
+            "(一)保障农村饮用水水源安全。 划定水源保护区。 (二)推动污水管网改造。 更新老旧管道。\n"
+            "承办单位：主办 某市水务局\n")
+    path = tmp_path / "7号建议.txt"
+    path.write_text(text, encoding="utf-8")
+    d = draft_reply(assistant, str(path))
+    assert d.blocks[0].text == "〔待补：称呼〕"  # a 建议人 with no 代表/委员 evidence
+    assert not d.citations
+    assert all("〔待补：资料库中未找到" in blocks[0].text for blocks in section_blocks(d))
+    assert [b.text for b in d.blocks if b.kind == "right"][0] == "某市水务局"
+
+
+def test_proposal_file_outside_the_corpus(assistant, tmp_path) -> None:
+    path = tmp_path / "copy.txt"
+    shutil.copy(CORPUS / P482, path)
+    d = draft_reply(assistant, str(path))
+    assert len(d.sections) == 4
+    assert all(c.doc_id != P482 for c in d.citations)  # the corpus copy is the same proposal
+
+
+def test_by_number_and_errors(assistant, tmp_path) -> None:
+    assert draft_reply(assistant, "118").blocks[0].text == "市致公党："
+    with pytest.raises(DraftError, match="找不到建议或提案"):
+        draft_reply(assistant, "9999")
+    path = tmp_path / "plain.txt"
+    path.write_text("建议内容：请多关心。", encoding="utf-8")
+    with pytest.raises(DraftError, match="没有找到编号的对策建议"):
+        draft_reply(assistant, str(path))
+
+
+# ---------------------------------------------------------------- small rules
+
+
+def _doc(**meta: str) -> Document:
+    return Document("a.txt", "正文", {k: Field(v, 0, 1) for k, v in meta.items()})
+
+
+def test_salutation_rule() -> None:
+    assert salutation(_doc(proposer="陆惠芬", proposer_role="代表")) == ("陆惠芬代表：", "您")
+    assert salutation(_doc(proposer="胡伏原", proposer_role="委员")) == ("胡伏原委员：", "您")
+    assert salutation(_doc(proposer="市致公党", proposer_role="组织")) == ("市致公党：", "你们")
+    assert salutation(_doc(proposer="张三、李四", proposer_role="代表")) == ("张三等代表：", "您")
+    assert salutation(_doc(proposer="张三")) == ("〔待补：称呼〕", "您")
+    assert salutation(_doc()) == ("〔待补：称呼〕", "您")
+    named = Document("b.txt", "市人大代表张三提出", {"proposer": Field("张三", 0, 1)})
+    assert salutation(named) == ("张三代表：", "您")
+
+
+def test_topic_and_marker_helpers() -> None:
+    assert topic_of("关于从科教维度推进我市新型工业化的建议") == "从科教维度推进我市新型工业化"
+    assert with_marker("新增104家,", 3) == "新增104家[3]。"
+    assert with_marker("提出:“加快转型。”", 1) == "提出:“加快转型。”[1]"
+
+
+def test_threshold_rejects_loose_matches(assistant) -> None:
+    finder = EvidenceFinder(assistant, exclude={P482})
+    assert finder.find("保障农村饮用水水源安全", "划定水源保护区") == []
+    found = finder.find("推进关键核心技术联合攻关", "")
+    assert found and all("关键核心技术" in assistant.index.docs[s.doc_id].text[s.start : s.end] for s in found)
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def test_cli_draft_reply(assistant, tmp_path, capsys) -> None:
+    from rag.cli import main
+
+    s = assistant.settings
+    args = ["--index", str(s.index_dir), "--embed-model", "none"]
+    assert main(["draft-reply", P118, *args]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# 对") and "### 四、" in out and "市致公党：" in out
+    target = tmp_path / "reply.docx"
+    assert main(["draft-reply", P482, "--out", str(target), *args]) == 0
+    assert target.stat().st_size > 0
+    assert main(["draft-reply", "不存在的建议", *args]) == 2
+    assert "找不到建议或提案" in capsys.readouterr().err
+    assert main(["draft-reply", P482, "--out", str(tmp_path / "x.pdf"), *args]) == 2
+
+
+def test_placeholders_are_not_claims() -> None:
+    assert PLACEHOLDER.findall("甲〔待补：日期〕乙") == ["〔待补：日期〕"]
+    assert unsupported_figures("〔待补：2025年的数据〕", {}) == []
