@@ -56,8 +56,19 @@ def _squash(text: str) -> str:
 def check_sentence(sentence: str, sources: dict[int, str]) -> list[str]:
     """Figures in ``sentence`` not found verbatim in any source it cites."""
     cited = [sources[int(n)] for n in MARKER.findall(sentence) if int(n) in sources]
-    pool = _squash("".join(cited))
-    return [f for f in figures(sentence) if f not in pool]
+    pool = "\n".join(_squash(s) for s in cited)  # a separator: no figure spans two sources
+    return [f for f in figures(sentence) if not _found(f, pool)]
+
+
+def _found(figure: str, pool: str) -> bool:
+    """``figure`` occurs in ``pool`` as a whole number: "4家" is not in "104家", "3" not in "3.5".
+
+    >>> _found("4家", "新增104家"), _found("104家", "新增104家"), _found("2023年", "2023年5月")
+    (False, True, True)
+    """
+    head = r"(?<!\d)(?<!\d[.,])" if figure[:1].isdigit() else ""
+    tail = r"(?!\d)(?![.,]\d)" if figure[-1:].isdigit() else ""
+    return re.search(head + re.escape(figure) + tail, pool) is not None
 
 
 @dataclass
@@ -96,3 +107,73 @@ def verify(text: str, sources: dict[int, str], require_marker: bool = True) -> V
             v.unsupported.append(sent.strip())
             v.failed_figures.extend(missing)
     return v
+
+
+# ---------------------------------------------------------------- drafts (reply letters, briefings)
+
+# A visible gap or flag the drafter must resolve: "〔待补：日期〕", "〔待核：105家〕".
+PLACEHOLDER = re.compile(r"〔[^〔〕]*〕")
+
+
+def unsupported_figures(sentence: str, sources: dict[int, str]) -> list[str]:
+    """Like ``check_sentence``, but figures inside 〔…〕 placeholders are not claims.
+
+    >>> unsupported_figures("新增105家[1]〔待补：2025年数据〕。", {1: "新增104家"})
+    ['105家']
+    >>> unsupported_figures("共有3家。", {})   # no marker: nothing vouches for the figure
+    ['3家']
+    """
+    clean = PLACEHOLDER.sub("", sentence)
+    pool = "\n".join(sources[int(n)] for n in MARKER.findall(clean) if int(n) in sources)
+    return [f for f in figures(clean) if not in_source(f, pool)]
+
+
+def in_source(figure: str, source: str) -> bool:
+    """``figure`` occurs in ``source`` as a whole number, whitespace between its characters
+    tolerated but never glued across ("2024-11-18" is in "2024-11-18 13:24")::
+
+    >>> in_source("2024-11-18", "发布时间:2024-11-18 13:24"), in_source("4家", "新增104家")
+    (True, False)
+    >>> in_source("104家", "新增104 家"), in_source("2024", "2024 01/04")
+    (True, True)
+    """
+    body = r"\s*".join(map(re.escape, figure))
+    head = r"(?<!\d)(?<!\d[.,])" if figure[:1].isdigit() else ""
+    tail = r"(?!\d)(?![.,]\d)" if figure[-1:].isdigit() else ""
+    return re.search(head + body + tail, source) is not None
+
+
+def flag_figure(text: str, figure: str) -> str:
+    """Mark the first unflagged occurrence of ``figure`` (spaces in the text tolerated).
+
+    >>> flag_figure("新增105家[1]。", "105家")
+    '新增〔待核：105家〕[1]。'
+    """
+    pattern = r"\s*".join(map(re.escape, figure))
+    for m in re.finditer(pattern, text):
+        if not any(p.start() <= m.start() < p.end() for p in PLACEHOLDER.finditer(text)):
+            return f"{text[: m.start()]}〔待核：{figure}〕{text[m.end():]}"
+    return text
+
+
+def mark_unsupported(text: str, sources: dict[int, str]) -> tuple[str, list[str]]:
+    """Flag every figure of ``text`` missing from the sources its sentence cites.
+
+    Returns the marked text and the failures as "figure（sentence）" strings.
+
+    >>> mark_unsupported("新增104家[1]。共105家[1]。", {1: "新增104家"})
+    ('新增104家[1]。共〔待核：105家〕[1]。', ['105家（共105家[1]。）'])
+    """
+    failures: list[str] = []
+    out: list[str] = []
+    last = 0
+    for m in _ANSWER_SENTENCE.finditer(text):  # gaps between matches are kept as they are
+        out.append(text[last : m.start()])
+        sent = m.group(0)
+        for fig in unsupported_figures(sent, sources):
+            failures.append(f"{fig}（{sent.strip()}）")
+            sent = flag_figure(sent, fig)
+        out.append(sent)
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out), failures
