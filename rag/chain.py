@@ -10,7 +10,9 @@ Models are passed in (encoder, optional LLM), so tests hand in tiny real ones.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
@@ -37,7 +39,7 @@ def validate_question(question: object, max_chars: int = 500) -> str:
 
 
 class Assistant:
-    def __init__(self, index: Index, encoder: Encoder | None, settings: Settings) -> None:
+    def __init__(self, index: Index, encoder: Encoder | None, settings: Settings, llm: Any = None) -> None:
         name, dim = (encoder.name, encoder.dim) if encoder else ("none", 0)
         index.check_compatible(name, dim, settings.chunk_size, settings.chunk_overlap)
         self.index = index
@@ -48,17 +50,31 @@ class Assistant:
         )
         self.retriever = PolicyRetriever(searcher=self.searcher, k=settings.top_k)
         self.answerer = ExtractiveAnswerer(index)
+        # An optional LangChain chat model (rag.llm): answers are generated, then verified.
+        self.llm = llm
+        self.generator = None
+        if llm is not None:
+            from rag.generation import GenerativeAnswerer
+
+            self.generator = GenerativeAnswerer(
+                llm, index, settings.prompts_dir, self.answerer, settings.fallback_on_unsupported
+            )
         self.chain = self._build_chain()
 
     @classmethod
     def open(
-        cls, settings: Settings, encoder: Encoder | None = None, build_if_missing: bool = True
+        cls, settings: Settings, encoder: Encoder | None = None, build_if_missing: bool = True, llm: Any = None
     ) -> Assistant:
-        """Load the index (building it from the corpus first when missing)."""
+        """Load the index (building it from the corpus first when missing); the chat model
+        comes from ``settings.llm_backend`` unless one is passed in."""
         encoder = encoder if encoder is not None else make_encoder(settings)
+        if llm is None and settings.llm_backend != "extractive":
+            from rag.llm import make_chat_model
+
+            llm = make_chat_model(settings)
         if build_if_missing and not (Path(settings.index_dir) / "manifest.json").exists():
             build(settings, encoder)
-        return cls(Index.load(Path(settings.index_dir)), encoder, settings)
+        return cls(Index.load(Path(settings.index_dir)), encoder, settings, llm=llm)
 
     def _build_chain(self) -> Runnable:
         def validate(q: str) -> str:
@@ -68,17 +84,50 @@ class Assistant:
             return {"question": q, "hits": self.searcher.search(q, self.settings.top_k)}
 
         def answer(x: dict) -> Answer:
+            if self.generator is not None:
+                return self.generator.answer(x["question"], x["hits"])
             return self.answerer.answer(x["question"], x["hits"])
 
         return RunnableLambda(validate) | RunnableLambda(retrieve) | RunnableLambda(answer)
 
-    def ask(self, question: str) -> Answer:
-        """Answer or explain why not; never raises for bad input."""
+    def ask(self, question: str, history: list | None = None) -> Answer:
+        """Answer or explain why not; never raises for bad input.
+
+        ``history``: earlier turns, as (user, assistant) pairs or {"role", "content"}
+        messages; a follow-up is condensed into a standalone question before retrieval.
+        """
         try:
+            if history:
+                question = self.condense(validate_question(question, self.settings.max_question_chars), history)
             return self.chain.invoke(question)
         except InputError as exc:
             text = str(exc)
             return Answer(question=str(question)[:200], text=text, refused=True, message=text)
+
+    def stream(self, question: str, history: list | None = None) -> Iterator[str | Answer]:
+        """Text pieces (deltas) as they are produced, then the final verified ``Answer`` last."""
+        try:
+            q = validate_question(question, self.settings.max_question_chars)
+            if history:
+                q = self.condense(q, history)
+        except InputError as exc:
+            text = str(exc)
+            yield text
+            yield Answer(question=str(question)[:200], text=text, refused=True, message=text)
+            return
+        hits = self.searcher.search(q, self.settings.top_k)
+        if self.generator is not None:
+            yield from self.generator.stream(q, hits)
+            return
+        answer = self.answerer.answer(q, hits)
+        yield answer.text
+        yield answer
+
+    def condense(self, question: str, history: list) -> str:
+        """A follow-up ("那苏北呢？") rewritten as a standalone question (rag.followup)."""
+        from rag.followup import condense, normalize_history
+
+        return condense(question, normalize_history(history), self.llm, self.settings.prompts_dir)
 
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
         return self.searcher.search(question, k or self.settings.top_k)

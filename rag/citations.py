@@ -54,21 +54,16 @@ def _squash(text: str) -> str:
 
 
 def check_sentence(sentence: str, sources: dict[int, str]) -> list[str]:
-    """Figures in ``sentence`` not found verbatim in any source it cites."""
-    cited = [sources[int(n)] for n in MARKER.findall(sentence) if int(n) in sources]
-    pool = "\n".join(_squash(s) for s in cited)  # a separator: no figure spans two sources
-    return [f for f in figures(sentence) if not _found(f, pool)]
+    """Figures in ``sentence`` not found as whole numbers in any source it cites.
 
-
-def _found(figure: str, pool: str) -> bool:
-    """``figure`` occurs in ``pool`` as a whole number: "4家" is not in "104家", "3" not in "3.5".
-
-    >>> _found("4家", "新增104家"), _found("104家", "新增104家"), _found("2023年", "2023年5月")
-    (False, True, True)
+    >>> check_sentence("答复时间是2025-06-19 09:37[1]。", {1: "答复时间：2025-06-19 09:37"})
+    []
+    >>> check_sentence("新增4家[1]。", {1: "新增104家"})
+    ['4家']
     """
-    head = r"(?<!\d)(?<!\d[.,])" if figure[:1].isdigit() else ""
-    tail = r"(?!\d)(?![.,]\d)" if figure[-1:].isdigit() else ""
-    return re.search(head + re.escape(figure) + tail, pool) is not None
+    cited = [sources[int(n)] for n in MARKER.findall(sentence) if int(n) in sources]
+    pool = "\n".join(cited)  # a separator: no figure spans two sources
+    return [f for f in figures(sentence) if not in_source(f, pool)]
 
 
 @dataclass
@@ -123,9 +118,7 @@ def unsupported_figures(sentence: str, sources: dict[int, str]) -> list[str]:
     >>> unsupported_figures("共有3家。", {})   # no marker: nothing vouches for the figure
     ['3家']
     """
-    clean = PLACEHOLDER.sub("", sentence)
-    pool = "\n".join(sources[int(n)] for n in MARKER.findall(clean) if int(n) in sources)
-    return [f for f in figures(clean) if not in_source(f, pool)]
+    return check_sentence(PLACEHOLDER.sub("", sentence), sources)
 
 
 def in_source(figure: str, source: str) -> bool:
@@ -137,7 +130,7 @@ def in_source(figure: str, source: str) -> bool:
     >>> in_source("104家", "新增104 家"), in_source("2024", "2024 01/04")
     (True, True)
     """
-    body = r"\s*".join(map(re.escape, figure))
+    body = r"[ \t\u3000]*".join(map(re.escape, figure))  # spaces yes, the source separator no
     head = r"(?<!\d)(?<!\d[.,])" if figure[:1].isdigit() else ""
     tail = r"(?!\d)(?![.,]\d)" if figure[-1:].isdigit() else ""
     return re.search(head + body + tail, source) is not None

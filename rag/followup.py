@@ -1,0 +1,221 @@
+"""Multi-turn chat: rewrite a follow-up into a standalone question before retrieval.
+
+With a chat model the rewrite follows ``prompts/condense.md``; without one (or
+when the model's output is unusable) rules carry the subject of the previous
+turn over:
+
+    >>> h = [("苏南地区新增省级企业技术中心多少家？", "……")]
+    >>> condense("那苏北呢？", h)
+    '苏北地区新增省级企业技术中心多少家？'
+    >>> condense("它的答复时间是？", [("482号建议是谁提出的？", "……胡伏原。[1]")])
+    '482号建议的答复时间是？'
+    >>> condense("那118号呢？", [("482号建议是谁提出的？", "……")])
+    '118号建议是谁提出的？'
+    >>> condense("苏州有多少家国家级专精特新企业？", h)  # already standalone
+    '苏州有多少家国家级专精特新企业？'
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from rag.citations import MARKER
+
+History = list[tuple[str, str]]
+
+# "那苏北呢？" / "那么2022年呢" / "苏北怎么样？": a new subject and nothing else
+_SWAP = re.compile(r"^(?:那么?|那|还有|再问一下)?\s*(?P<x>[^，,。？?！!呢吗]{1,20}?)\s*(?:呢|怎么样|如何|情况如何|的情况呢?)\s*[？?]?$")
+# "它的答复时间是？": a pronoun standing for the previous subject
+_PRONOUN = re.compile(r"^(?:那么?|那)?\s*(?P<p>它们|它|其|该建议|该提案|这个建议|这项建议|这份建议|此建议|这份答复|该答复|这个|这份|这项|该文件|这篇)")
+_PROPOSAL = re.compile(r"第?\s*\d{1,5}\s*号(?:建议|提案|议案)?")
+_TITLE = re.compile(r"《[^》]{2,60}》")
+_NUMBER_ONLY = re.compile(r"^第?\s*(\d{1,5})\s*号(?:建议|提案|议案)?$")
+
+
+def condense(
+    question: str,
+    history: History | None,
+    llm: BaseChatModel | None = None,
+    prompts_dir: Path | None = None,
+    max_chars: int = 200,
+) -> str:
+    """A standalone version of ``question`` given earlier (user, assistant) turns."""
+    question = question.strip()
+    if not history:
+        return question
+    if llm is not None and prompts_dir is not None:
+        rewritten = condense_with_llm(question, history, llm, prompts_dir, max_chars)
+        if rewritten:
+            return rewritten
+    return condense_by_rules(question, history)
+
+
+def condense_with_llm(
+    question: str, history: History, llm: BaseChatModel, prompts_dir: Path, max_chars: int = 200
+) -> str:
+    """The model's rewrite, or "" when it fails or answers with something unusable."""
+    from rag.generation import fill, load_prompt
+
+    system, user = load_prompt(prompts_dir, "condense")
+    values = {"history": format_history(history), "question": question}
+    messages = [HumanMessage(content=fill(user, **values))]
+    if system:
+        messages.insert(0, SystemMessage(content=fill(system, **values)))
+    try:
+        out = llm.invoke(messages).content
+    except Exception:  # a failing model must not stop the conversation: rules take over
+        return ""
+    return _first_question(out if isinstance(out, str) else "", max_chars)
+
+
+def _first_question(text: str, max_chars: int) -> str:
+    text = re.sub(r"<think>.*?</think>", "", text, flags=re.S)
+    for line in text.splitlines():
+        line = re.sub(r"^(?:完整问题|改写后的问题|独立问题|问题)\s*[:：]\s*", "", line.strip()).strip("\"'“”「」 ")
+        if line:
+            return line if len(line) <= max_chars else ""
+    return ""
+
+
+def normalize_history(history: list | None) -> History:
+    """(user, assistant) pairs from pairs or OpenAI/Gradio-style {"role", "content"} messages.
+
+    >>> normalize_history([{"role": "user", "content": "甲？"}, {"role": "assistant", "content": "乙。"},
+    ...                    {"role": "user", "content": "丙？"}])
+    [('甲？', '乙。'), ('丙？', '')]
+    """
+    pairs: History = []
+    for item in history or []:
+        if isinstance(item, dict):
+            role, content = item.get("role"), _as_text(item.get("content"))
+            if role == "user":
+                pairs.append((content, ""))
+            elif role == "assistant" and pairs and not pairs[-1][1]:
+                pairs[-1] = (pairs[-1][0], content)
+        elif isinstance(item, (list, tuple)) and len(item) == 2:
+            pairs.append((_as_text(item[0]), _as_text(item[1])))
+    return [p for p in pairs if p[0].strip()]
+
+
+def _as_text(content: object) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):  # multi-part content: the text parts
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return "" if content is None else str(content)
+
+
+def format_history(history: History, turns: int = 3, answer_chars: int = 150) -> str:
+    """The last turns as 用户/助手 lines; answers shortened and stripped of [n] markers."""
+    lines = []
+    for user, assistant in history[-turns:]:
+        lines.append(f"用户：{user.strip()}")
+        answer = MARKER.sub("", assistant or "").strip().replace("\n", " ")
+        if answer:
+            lines.append(f"助手：{answer[:answer_chars]}")
+    return "\n".join(lines)
+
+
+# -- rules ----------------------------------------------------------------------------------
+
+
+def condense_by_rules(question: str, history: History) -> str:
+    """Carry the previous turn's subject (proposal number, place, year…) into ``question``."""
+    previous = _previous_question(history)
+    if not previous:
+        return question
+    m = _PRONOUN.match(question)
+    if m:
+        subject = subject_of(history)
+        if subject:
+            rest = question[m.end() :].lstrip("的")
+            return f"{subject}的{rest}" if rest else subject
+        return question
+    m = _SWAP.match(question)
+    if m:
+        return swap_subject(previous, m.group("x").strip())
+    return question
+
+
+def _previous_question(history: History, turns: int = 6) -> str:
+    """The last user turn made standalone itself, so follow-ups of follow-ups work."""
+    history = [(u or "", a or "") for u, a in history[-turns:]]
+    if not history or not history[-1][0].strip():
+        return ""
+    last = history[-1][0].strip()
+    return condense_by_rules(last, history[:-1]) if len(history) > 1 else last
+
+
+def subject_of(history: History) -> str:
+    """What "它" refers to: the latest proposal named in a question or answer, else a 《title》 or
+    named entity of the previous question."""
+    for user, answer in reversed(history[-3:]):
+        for text in (user, answer):
+            m = _PROPOSAL.search(text or "")
+            if m:
+                ref = m.group(0).replace(" ", "")
+                return ref if ref.endswith(("建议", "提案", "议案")) else ref + "建议"
+    previous = _previous_question(history)
+    m = _TITLE.search(previous)
+    if m:
+        return m.group(0)
+    from rag.questions import analyse
+
+    entities = analyse(previous).entities
+    return entities[0] if entities else ""
+
+
+def swap_subject(previous: str, new: str) -> str:
+    """Put ``new`` where the matching part of ``previous`` was.
+
+    Tried in order: a proposal number for a proposal number, a same-length span
+    sharing a character (苏南→苏北, 2023年→2024年), the first named entity;
+    otherwise ``new`` is prefixed as the topic.
+    """
+    m = _NUMBER_ONLY.match(new)
+    if m and _PROPOSAL.search(previous):
+        return re.sub(r"\d{1,5}(?=\s*号)", m.group(1), previous, count=1)
+    span = _similar_span(previous, new)
+    if span:
+        return previous.replace(span, new, 1)
+    if re.search(r"\d", new):  # a year or figure with no counterpart narrows the question
+        return f"{new}{previous}"
+    from rag.questions import analyse
+
+    for entity in analyse(previous).entities:
+        if entity in previous and not re.search(r"\d", entity):
+            return previous.replace(entity, new, 1)
+    return f"关于{new}，{previous}"
+
+
+def _similar_span(text: str, new: str) -> str:
+    """The first span of ``text`` as long as ``new``, differing but sharing its first or last char."""
+    n = len(new)
+    if n < 2:
+        return ""
+    for i in range(len(text) - n + 1):
+        span = text[i : i + n]
+        if span != new and (span[0] == new[0] or span[-1] == new[-1]) and _same_kind(span, new):
+            return span
+    return ""
+
+
+def _same_kind(a: str, b: str) -> bool:
+    """Both numeric-with-unit, or both free text: "2023年" may replace "2022年", not "苏南"."""
+    return bool(re.search(r"\d", a)) == bool(re.search(r"\d", b)) and not re.search(r"[，,。？?！!]", a)
+
+
+__all__ = [
+    "History",
+    "condense",
+    "condense_by_rules",
+    "condense_with_llm",
+    "format_history",
+    "normalize_history",
+    "subject_of",
+    "swap_subject",
+]

@@ -1,0 +1,108 @@
+"""Multi-turn chat: follow-ups rewritten into standalone questions, by rules and by a
+chat model (a small real LangChain model that answers from a script and records prompts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import Q_482, copy_corpus, make_settings
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+
+from rag.chain import Assistant
+from rag.followup import condense, condense_by_rules, normalize_history
+
+SOUTH = "苏南地区新增省级企业技术中心多少家？"
+
+
+class ScriptedChat(BaseChatModel):
+    reply: Any  # a string, or an exception to raise
+    prompts: list = []
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted"
+
+    def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kw: Any) -> ChatResult:
+        self.prompts.append("\n".join(str(m.content) for m in messages))
+        if isinstance(self.reply, Exception):
+            raise self.reply
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self.reply))])
+
+
+@pytest.mark.parametrize(
+    ("question", "history", "expected"),
+    [
+        ("那苏北呢？", [(SOUTH, "……")], "苏北地区新增省级企业技术中心多少家？"),
+        ("它的答复时间是？", [(Q_482, "……胡伏原。[1]")], "482号建议的答复时间是？"),
+        ("那118号呢？", [(Q_482, "……")], "118号建议是谁提出的？"),
+        ("那2021年呢？", [("2020年苏北地区新增了多少家省级企业技术中心？", "")],
+         "2021年苏北地区新增了多少家省级企业技术中心？"),
+        ("那无锡呢？", [("苏州2023年规上工业总产值是多少？", "")], "无锡2023年规上工业总产值是多少？"),
+        ("其主要观点是什么？", [("《以科技创新推动产业创新》的作者是谁？", "")], "《以科技创新推动产业创新》的主要观点是什么？"),
+        # the latest subject wins: "它" is 118号 after the user moved on from 482
+        ("它的答复时间是？", [(Q_482, "……"), ("那118号呢？", "第118号建议的建议人是市致公党。[1]")],
+         "118号建议的答复时间是？"),
+        # a follow-up of a follow-up keeps what the first one changed
+        ("那2021年呢？", [(SOUTH, ""), ("那苏北呢？", "")], "2021年苏北地区新增省级企业技术中心多少家？"),
+        # standalone questions and first turns stay as they are
+        ("苏州有多少家国家级专精特新企业？", [(SOUTH, "")], "苏州有多少家国家级专精特新企业？"),
+        ("那苏北呢？", [], "那苏北呢？"),
+    ],
+)
+def test_rules_carry_the_previous_subject(question: str, history: list, expected: str) -> None:
+    assert condense(question, history) == expected
+
+
+def test_history_as_chat_messages() -> None:
+    messages = [
+        {"role": "system", "content": "你是助手"},
+        {"role": "user", "content": Q_482},
+        {"role": "assistant", "content": [{"type": "text", "text": "胡伏原。[1]"}]},
+    ]
+    assert normalize_history(messages) == [(Q_482, "胡伏原。[1]")]
+    assert condense("它的答复时间是？", normalize_history(messages)) == "482号建议的答复时间是？"
+
+
+def test_llm_rewrites_with_the_condense_prompt(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from rag.config import ROOT
+
+    llm = ScriptedChat(reply="完整问题：“苏北地区新增省级企业技术中心多少家？”\n")
+    out = condense("那苏北呢？", [(SOUTH, "新增85家。[1]")], llm, ROOT / "prompts")
+    assert out == "苏北地区新增省级企业技术中心多少家？"
+    prompt = llm.prompts[-1]
+    assert SOUTH in prompt and "那苏北呢？" in prompt and "新增85家" in prompt and "[1]" not in prompt
+
+
+@pytest.mark.parametrize("reply", ["", "\n  \n", "问" * 400, ConnectionError("refused")])
+def test_unusable_llm_output_falls_back_to_rules(reply: Any) -> None:
+    from rag.config import ROOT
+
+    llm = ScriptedChat(reply=reply)
+    out = condense("那苏北呢？", [(SOUTH, "")], llm, ROOT / "prompts")
+    assert out == condense_by_rules("那苏北呢？", [(SOUTH, "")]) == "苏北地区新增省级企业技术中心多少家？"
+    assert llm.prompts  # the model was asked first
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    tmp = tmp_path_factory.mktemp("followup")
+    return Assistant.open(make_settings(copy_corpus(tmp / "corpus"), tmp / "index"))
+
+
+def test_assistant_answers_a_follow_up(assistant: Assistant) -> None:
+    first = assistant.ask(Q_482)
+    assert "胡伏原" in first.text
+    second = assistant.ask("它的答复时间是？", history=[(Q_482, first.text)])
+    assert second.question == "482号建议的答复时间是？"
+    assert "2025-06-19" in second.text and second.citations
+    streamed = list(assistant.stream("它的答复时间是？", history=[{"role": "user", "content": Q_482}]))
+    assert streamed[-1].text == second.text and streamed[0] == second.text
+
+
+def test_assistant_without_history_is_unchanged(assistant: Assistant) -> None:
+    assert assistant.ask("它的答复时间是？").question == "它的答复时间是？"
+    bad = assistant.ask("  ", history=[(Q_482, "")])
+    assert bad.refused and bad.message == "请输入问题。"
