@@ -77,7 +77,10 @@ def is_heading(sentence: str) -> bool:
 
 
 def _split_long(text: str, s: int, e: int, size: int) -> list[tuple[int, int]]:
-    """Cut a sentence longer than ``size`` at commas, else hard, keeping offsets."""
+    """Cut a sentence longer than ``size`` at commas, else hard, keeping offsets.
+
+    Pieces are whitespace-trimmed like sentences, so none is blank.
+    """
     if e - s <= size:
         return [(s, e)]
     out: list[tuple[int, int]] = []
@@ -85,14 +88,20 @@ def _split_long(text: str, s: int, e: int, size: int) -> list[tuple[int, int]]:
         window = text[s : s + size]
         cut = max(window.rfind(c) for c in "，,、：:")
         cut = s + cut + 1 if cut > size // 3 else s + size
-        out.append((s, cut))
-        s = cut
+        out.append(_trim(text, s, cut))
+        s, e = _trim(text, cut, e)
     out.append((s, e))
-    return out
+    return [(a, b) for a, b in out if b > a]
 
 
 def chunk_document(doc: Document, size: int = 320, overlap: int = 60) -> list[Chunk]:
-    """Pack the document's sentences into chunks with exact offsets."""
+    """Pack the document's sentences into chunks with exact offsets.
+
+    Every chunk spans at most ``size`` characters and shares at most ``overlap``
+    characters with the chunk before it (measured as offsets, gaps included).
+    """
+    if size < 1 or overlap < 0:  # size 0 would never advance; say so instead of hanging
+        raise ValueError(f"chunk_size 必须 ≥ 1、chunk_overlap 必须 ≥ 0（现为 {size}/{overlap}）")
     text = doc.text
     sentences: list[Sent] = []
     for s, e in split_sentences(text):
@@ -125,11 +134,13 @@ def _pack(sentences: list[Sent], size: int, overlap: int) -> list[tuple[list[Sen
     for sent in sentences:
         s, e, head = sent
         at_heading = bool(head) and fresh > 0 and e - current[0][0] > size // 3
-        too_long = bool(current) and e - current[0][0] > size
-        if at_heading or (too_long and fresh > 0):
+        too_long = fresh > 0 and e - current[0][0] > size
+        if at_heading or too_long:
             groups.append((current, group_heading))
             current = [] if at_heading else _tail(current, overlap)
             fresh = 0
+        while fresh == 0 and current and e - current[0][0] > size:
+            current.pop(0)  # carried-over context gives way so the chunk stays within ``size``
         heading = head or heading
         if fresh == 0:
             group_heading = heading
@@ -141,10 +152,14 @@ def _pack(sentences: list[Sent], size: int, overlap: int) -> list[tuple[list[Sen
 
 
 def _tail(group: list[Sent], overlap: int) -> list[Sent]:
-    """Trailing whole sentences of ``group`` totalling at most ``overlap`` characters."""
+    """Trailing whole sentences of ``group`` spanning at most ``overlap`` characters.
+
+    The span (gaps between sentences included) is what the two chunks share.
+    """
+    end = group[-1][1]
     out: list[Sent] = []
     for sent in reversed(group):
-        if sum(e - s for s, e, _ in out) + sent[1] - sent[0] > overlap:
+        if end - sent[0] > overlap:
             break
         out.insert(0, sent)
     return out

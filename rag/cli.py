@@ -59,10 +59,13 @@ def _jsonl_questions() -> Iterator[tuple[int, dict | None, str]]:
 
 @command("ingest")
 def cmd_ingest(args: argparse.Namespace, s: Settings) -> int:
+    s.corpus_dir = Path(args.corpus_dir)
+    if not s.corpus_dir.is_dir():  # say so before spending seconds loading the model
+        print(f"错误：语料目录不存在：{s.corpus_dir}", file=sys.stderr)
+        return 2
     from rag.chain import build
     from rag.embedding import make_encoder
 
-    s.corpus_dir = Path(args.corpus_dir)
     report = build(s, make_encoder(s), rebuild=args.rebuild)
     print(report.summary())
     return 0
@@ -82,6 +85,8 @@ def answer_json(answer) -> dict:
 
 @command("ask")
 def cmd_ask(args: argparse.Namespace, s: Settings) -> int:
+    if args.question is None and not args.jsonl:
+        return _no_question("ask")  # before loading anything: the mistake is in the command line
     from rag.chain import Assistant
 
     assistant = Assistant.open(s)
@@ -92,14 +97,20 @@ def cmd_ask(args: argparse.Namespace, s: Settings) -> int:
             else:
                 _print_json(answer_json(assistant.ask(obj["q"])))
         return 0
-    if args.question is None:
-        raise SystemExit("error: 请给出问题，例如 python -m rag ask \"482号建议是谁提出的？\"，或用 --jsonl 从标准输入读取。")
     answer = assistant.ask(args.question)
     if args.json:
         _print_json(answer_json(answer))
     else:
         print(format_answer(answer))
     return 0
+
+
+def _no_question(name: str) -> int:
+    print(
+        f"错误：请给出问题，例如 python -m rag {name} \"482号建议是谁提出的？\"，或用 --jsonl 从标准输入读取。",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def format_answer(answer) -> str:
@@ -114,6 +125,8 @@ def format_answer(answer) -> str:
 
 @command("retrieve")
 def cmd_retrieve(args: argparse.Namespace, s: Settings) -> int:
+    if args.question is None and not args.jsonl:
+        return _no_question("retrieve")
     from rag.chain import Assistant
 
     assistant = Assistant.open(s)

@@ -69,7 +69,9 @@ class SentenceTransformerEncoder:
     def __init__(self, model: Any, name: str, query_prefix: str = "", batch_size: int = 32) -> None:
         self._model = model
         self.name = name
-        self.dim = int(model.get_sentence_embedding_dimension())
+        # sentence-transformers 6 renamed get_sentence_embedding_dimension (now deprecated)
+        get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         self.query_prefix = query_prefix
         self.batch_size = batch_size
 

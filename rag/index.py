@@ -146,12 +146,16 @@ class Index:
                 next_id=int(manifest["next_id"]),
                 generation=int(manifest["data"].split("-")[1]),
             )
-        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
             raise IndexError_(
                 f"索引 {index_dir} 已损坏（{exc}）。请重建：python -m rag ingest CORPUS_DIR --index {index_dir}"
             ) from exc
-        if len(index.chunks) != index.bm25.n_rows:
-            raise IndexError_(f"索引 {index_dir} 不一致：块数与 BM25 行数不同。请重建索引。")
+        dense_rows = index.dense.ntotal if index.dense is not None else len(index.chunks)
+        if not len(index.chunks) == index.bm25.n_rows == len(index.ids) == dense_rows:
+            raise IndexError_(
+                f"索引 {index_dir} 不一致：块数与 BM25/向量行数不同。"
+                f"请重建：python -m rag ingest CORPUS_DIR --index {index_dir} --rebuild"
+            )
         return index
 
     def check_compatible(self, embed_model: str, dim: int, chunk_size: int, chunk_overlap: int) -> None:

@@ -102,6 +102,9 @@ def ingest(
 
 def _read_if_changed(path: Path, root: Path, old_sha: str | None, max_bytes: int) -> Document | None:
     try:
+        size = path.stat().st_size
+        if size > max_bytes:  # checked before reading: a huge file must not fill memory
+            raise LoadError(f"{path.name} 太大（{size / 1048576:.1f} MB），上限 {max_bytes / 1048576:.0f} MB，已跳过。")
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as exc:
         raise LoadError(f"无法读取 {path.name}：{exc}") from exc

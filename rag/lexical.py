@@ -94,8 +94,16 @@ class BM25:
         self._prepare()
 
     def keep_rows(self, mask: np.ndarray) -> None:
-        """Drop the rows whose mask is False (deleted or changed chunks)."""
-        self.tf = self.tf[np.flatnonzero(mask)]
+        """Drop the rows whose mask is False (deleted or changed chunks).
+
+        Terms no remaining row uses leave the vocabulary too, so the result is
+        the same as a fresh ``fit`` (``idf`` of a deleted document's words included).
+        """
+        tf = self.tf.tocsr()[np.flatnonzero(mask)]
+        used = np.flatnonzero(np.bincount(tf.indices, minlength=tf.shape[1]))
+        terms = sorted(self.vocab, key=self.vocab.__getitem__)
+        self.vocab = {terms[c]: i for i, c in enumerate(used)}
+        self.tf = tf[:, used].tocsr()
         self._prepare()
 
     def _prepare(self) -> None:

@@ -53,10 +53,14 @@ class HybridSearcher:
         self.candidates = candidates
         self.rrf_k = rrf_k
         self._row_of_id: dict[int, int] = {}
+        self._ids_seen: np.ndarray | None = None
 
     def _rows_by_id(self) -> dict[int, int]:
-        if len(self._row_of_id) != len(self.index.ids):
+        # Every edit of the index assigns a new ``ids`` array; a length check alone
+        # would keep a stale map after removing and adding the same number of chunks.
+        if self._ids_seen is not self.index.ids:
             self._row_of_id = {int(i): r for r, i in enumerate(self.index.ids)}
+            self._ids_seen = self.index.ids
         return self._row_of_id
 
     def lexical(self, query: str, n: int) -> list[tuple[int, float]]:

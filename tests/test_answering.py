@@ -1,0 +1,174 @@
+"""Retrieval fusion, the LangChain retriever, cited answers, bad questions, and the figures check."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DOC_482, Q_482, Q_HANGZHOU, copy_corpus, make_settings
+from langchain_core.documents import Document as LCDocument
+
+from rag.chain import Assistant
+from rag.citations import MARKER, check_sentence, figures, split_answer, verify
+from rag.documents import Answer
+from rag.retrieval import PolicyRetriever, rrf
+
+# Answered from parsed metadata (a field of the named proposal) and from quoted sentences.
+METADATA_QUESTIONS = [Q_482, "第1002号建议的答复由哪个单位主办？"]
+QUOTED_QUESTIONS = ["苏州集聚了几家灯塔工厂？", "从科教维度推进我市新型工业化的建议提出了哪些对策？"]
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory) -> Assistant:
+    root = tmp_path_factory.mktemp("answering")
+    settings = make_settings(copy_corpus(root / "corpus"), root / "index")
+    return Assistant.open(settings, encoder=None)
+
+
+# -- retrieval ---------------------------------------------------------------------
+
+
+def test_rrf_adds_weighted_reciprocal_ranks():
+    assert rrf({"a": [1, 2], "b": [2, 3]}, {"a": 1.0, "b": 1.0}, k=0) == {1: 1.0, 2: 1.5, 3: 0.5}
+    fused = rrf({"bm25": [5, 6], "dense": [6, 5]}, {"bm25": 1.0, "dense": 0.3}, k=60)
+    assert fused[5] == pytest.approx(1 / 61 + 0.3 / 62) and fused[5] > fused[6]
+    assert rrf({"a": [4]}, {}, k=0) == {4: 1.0}, "a ranking without a weight weighs 1"
+    assert rrf({}, {}) == {}
+
+
+def test_policy_retriever_returns_langchain_documents(assistant):
+    docs = assistant.retriever.invoke("苏州灯塔工厂有几家")
+    assert 0 < len(docs) <= assistant.settings.top_k
+    assert all(isinstance(d, LCDocument) for d in docs)
+    for d in docs:
+        assert d.metadata["doc_id"] in assistant.index.docs
+        doc = assistant.index.docs[d.metadata["doc_id"]]
+        assert doc.text[d.metadata["start"] : d.metadata["end"]] == d.page_content
+        assert d.metadata["chunk_id"].startswith(d.metadata["doc_id"] + "#")
+    assert PolicyRetriever(searcher=assistant.searcher, k=2).invoke("苏州灯塔工厂有几家")[:2] == docs[:2]
+
+
+def test_retrieve_ranks_the_named_document_first(assistant):
+    hits = assistant.retrieve("灯塔工厂 7家 智能化改造", 3)
+    assert len(hits) == 3 and hits[0].chunk.doc_id.startswith("118号建议")
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert all("bm25" in h.ranks for h in hits)
+    assert assistant.retrieve("   ") == []
+
+
+# -- answers -----------------------------------------------------------------------
+
+
+def test_proposer_question_cites_the_482_header(assistant):
+    answer = assistant.ask(Q_482)
+    assert not answer.refused and "胡伏原" in answer.text
+    cite = answer.citations[0]
+    assert cite.doc_id == DOC_482 and "胡伏原" in cite.quote
+    assert assistant.index.docs[DOC_482].text[cite.start : cite.end] == cite.quote
+    assert cite.start < 100, "the header passage, not a later mention"
+
+
+def test_question_about_another_city_is_refused(assistant):
+    answer = assistant.ask(Q_HANGZHOU)
+    assert answer.refused and answer.citations == [] and "资料中未找到" in answer.text
+
+
+@pytest.mark.parametrize("question", METADATA_QUESTIONS + QUOTED_QUESTIONS)
+def test_citations_quote_their_sources_exactly(assistant, question):
+    answer = assistant.ask(question)
+    assert not answer.refused and answer.citations, question
+    for c in answer.citations:
+        doc = assistant.index.docs[c.doc_id]
+        assert doc.text[c.start : c.end] == c.quote and c.title == doc.title and c.quote.strip()
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    markers = {int(n) for n in MARKER.findall(answer.text)}
+    assert markers == {c.n for c in answer.citations}, "every marker has a source and every source a marker"
+
+
+@pytest.mark.parametrize("question", QUOTED_QUESTIONS)
+def test_extractive_answers_are_the_quotes_themselves(assistant, question):
+    answer = assistant.ask(question)
+    assert MARKER.sub("", answer.text) == "".join(c.quote for c in answer.citations)
+    assert answer.text.endswith(f"[{answer.citations[-1].n}]")
+
+
+def test_metadata_answer_names_the_value_it_cites(assistant):
+    answer = assistant.ask("第1002号建议的答复由哪个单位主办？")
+    cite = answer.citations[0]
+    assert cite.doc_id.startswith("答复函") and cite.quote in answer.text
+    assert "江苏省工业和信息化厅" in cite.quote
+
+
+@pytest.mark.parametrize(
+    ("question", "why"),
+    [("", "请输入问题"), ("   \n\t ", "请输入问题"), (None, "请输入问题"), ("苏" * 10_000, "过长")],
+)
+def test_bad_questions_are_refused_with_a_message(assistant, question, why):
+    answer = assistant.ask(question)
+    assert isinstance(answer, Answer) and answer.refused and answer.citations == []
+    assert why in answer.message and answer.text == answer.message
+    assert len(answer.question) <= 200
+    assert answer.to_dict()["refused"] is True
+
+
+def test_long_question_names_the_limit(assistant):
+    answer = assistant.ask("苏州的新型工业化？" * 1200)
+    assert "500" in answer.message and "10800" in answer.message
+
+
+def test_answer_json_shape(assistant):
+    out = assistant.ask(Q_482).to_dict()
+    assert {"q", "answer", "refused", "citations"} <= set(out)
+    assert {"n", "doc_id", "title", "quote", "start", "end"} <= set(out["citations"][0])
+
+
+# -- the figures check ---------------------------------------------------------------
+
+
+def test_figures_are_found_with_units_and_without_markers():
+    assert figures("2020年新增省级企业技术中心104家，占30%以上。") == ["2020年", "104家", "30%"]
+    assert figures("2024年1月5日发布[12]，增长3.5倍") == ["2024年1月5日", "3.5倍"]
+    assert figures("连续 13 年保持世界第一") == ["13年"]
+    assert figures("三分之一的企业") == ["三分之一"]
+    assert figures("没有数字") == []
+
+
+def test_check_sentence_catches_invented_figures():
+    src = {1: "苏北地区新增省级企业技术中心104家，连续13年保持第一", 2: "累计40家"}
+    assert check_sentence("新增104家[1]。", src) == []
+    assert check_sentence("新增105家[1]。", src) == ["105家"]
+    assert check_sentence("新增4家[1]。", src) == ["4家"], "a figure is not a tail of a bigger one"
+    assert check_sentence("连续3年[1]。", src) == ["3年"]
+    assert check_sentence("累计40家[1]。", src) == ["40家"], "only the cited source counts"
+    assert check_sentence("累计40家[2]。", src) == []
+    assert check_sentence("新增104家[1][2]。", src) == []
+
+
+def test_figures_do_not_join_across_sources():
+    src = {1: "规模超过1", 2: "04家企业"}
+    assert check_sentence("共104家[1][2]。", src) == ["104家"]
+
+
+def test_verify_flags_bad_markers_and_unsupported_sentences():
+    sources = {1: "苏州集聚灯塔工厂7家，数量位居全国第一。", 2: "新增省级智能工厂16家。"}
+    good = verify("苏州集聚灯塔工厂7家[1]。新增省级智能工厂16家[2]。", sources)
+    assert good.ok and good.bad_markers == [] and good.unsupported == []
+
+    out_of_range = verify("苏州集聚灯塔工厂7家[1][3]。", sources)
+    assert out_of_range.bad_markers == [3] and "[3]" not in out_of_range.text and "[1]" in out_of_range.text
+    assert not out_of_range.ok
+
+    only_bad = verify("苏州集聚灯塔工厂7家[5]。", sources)
+    assert only_bad.bad_markers == [5] and only_bad.unsupported == ["苏州集聚灯塔工厂7家。"]
+
+    invented = verify("苏州集聚灯塔工厂9家[1]。", sources)
+    assert invented.failed_figures == ["9家"] and not invented.ok
+
+    unmarked = verify("苏州集聚灯塔工厂7家。", sources)
+    assert unmarked.unsupported == ["苏州集聚灯塔工厂7家。"]
+    # without the marker requirement an unmarked sentence passes unless it states a figure
+    assert verify("总体来看形势很好。", sources, require_marker=False).ok
+    assert not verify("总体来看形势很好。", sources).ok
+    assert verify("苏州集聚灯塔工厂7家。", sources, require_marker=False).failed_figures == ["7家"]
+
+
+def test_split_answer_keeps_markers_with_their_sentence():
+    assert split_answer("甲。[1]乙[2]。丙！") == ["甲。[1]", "乙[2]。", "丙！"]

@@ -1,0 +1,156 @@
+"""The command-line contract of ``python -m rag``, run as real subprocesses.
+
+BM25 only (RAG_EMBED_MODEL=none): dense retrieval is not the point here.  The
+runs that only read the index start together, so the interpreter start-ups
+overlap instead of adding up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import DOC_482, Q_482, Q_HANGZHOU, ROOT, copy_corpus
+
+JSONL_IN = "\n".join(
+    [
+        json.dumps({"q": Q_482}, ensure_ascii=False),
+        "this is not json",
+        json.dumps({"question": "没有 q 字段"}, ensure_ascii=False),
+        "",
+        json.dumps({"q": "苏州集聚了几家灯塔工厂？", "id": 7}, ensure_ascii=False),
+        json.dumps({"q": ""}),
+    ]
+) + "\n"
+RETRIEVE_IN = "\n".join(
+    [json.dumps({"q": Q_482}, ensure_ascii=False), "[1, 2", json.dumps({"q": "灯塔工厂"})]
+) + "\n"
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
+    env.update({"RAG_EMBED_MODEL": "none", "PYTHONIOENCODING": "utf-8", **extra})
+    return env
+
+
+def _start(args: list[str], stdin: str = "", **env: str) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rag", *args],
+        cwd=ROOT,
+        env=_env(**env),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    proc.stdin.write(stdin)  # small inputs: they fit the pipe buffer
+    proc.stdin.close()
+    return proc
+
+
+def _finish(proc: subprocess.Popen) -> subprocess.CompletedProcess:
+    out, err = proc.stdout.read(), proc.stderr.read()
+    proc.wait(timeout=120)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli")
+    corpus = copy_corpus(root / "corpus")
+    index = str(root / "index")
+    ingest = _finish(_start(["ingest", str(corpus), "--index", index]))
+    assert ingest.returncode == 0, ingest.stderr
+    missing = str(root / "missing")
+    procs = {
+        "ask_482": _start(["ask", Q_482, "--json", "--index", index]),
+        "ask_hangzhou": _start(["ask", Q_HANGZHOU, "--json", "--index", index]),
+        "ask_jsonl": _start(["ask", "--jsonl", "--index", index], JSONL_IN),
+        "retrieve": _start(["retrieve", "--jsonl", "-k", "3", "--index", index], RETRIEVE_IN),
+        "missing_corpus": _start(["ingest", missing, "--index", str(root / "index2")]),
+        "missing_index": _start(["ask", Q_482, "--index", str(root / "index3")], RAG_CORPUS_DIR=missing),
+        "no_question": _start(["ask", "--index", index]),
+    }
+    done = {name: _finish(p) for name, p in procs.items()}
+    done["ingest"] = ingest
+    return done
+
+
+def _lines(result: subprocess.CompletedProcess) -> list[dict]:
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def _assert_answer_shape(obj: dict) -> None:
+    assert {"q", "answer", "refused", "citations"} <= set(obj)
+    for c in obj["citations"]:
+        assert {"n", "doc_id", "title", "quote", "start", "end"} <= set(c)
+
+
+def test_ingest_reports_what_it_did(runs):
+    assert "索引完成" in runs["ingest"].stdout and "新增 5" in runs["ingest"].stdout
+    assert "Traceback" not in runs["ingest"].stderr
+
+
+def test_ask_json_answers_and_cites_the_482_header(runs):
+    result = runs["ask_482"]
+    assert result.returncode == 0, result.stderr
+    (obj,) = _lines(result)
+    _assert_answer_shape(obj)
+    assert obj["q"] == Q_482 and obj["refused"] is False and "胡伏原" in obj["answer"]
+    cite = obj["citations"][0]
+    assert cite["doc_id"] == DOC_482 and "胡伏原" in cite["quote"] and cite["n"] == 1
+    assert cite["end"] - cite["start"] == len(cite["quote"])
+
+
+def test_ask_json_refuses_what_the_corpus_does_not_say(runs):
+    (obj,) = _lines(runs["ask_hangzhou"])
+    _assert_answer_shape(obj)
+    assert obj["refused"] is True and obj["citations"] == [] and "资料中未找到" in obj["answer"]
+
+
+def test_ask_jsonl_answers_every_line_and_reports_bad_ones(runs):
+    result = runs["ask_jsonl"]
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    lines = _lines(result)
+    assert len(lines) == 5, "one output line per non-empty input line"
+    for obj in lines:
+        _assert_answer_shape(obj)
+    good, not_json, no_q, figure, empty = lines
+    assert good["refused"] is False and "胡伏原" in good["answer"]
+    assert not_json["refused"] is True and "第 2 行" in not_json["error"] and not_json["citations"] == []
+    assert no_q["refused"] is True and "q" in no_q["error"]
+    assert figure["q"] == "苏州集聚了几家灯塔工厂？"
+    assert figure["refused"] is False and "7家" in figure["answer"]
+    assert empty["refused"] is True and "请输入问题" in empty["error"]
+
+
+def test_retrieve_jsonl_gives_k_hits_per_question(runs):
+    result = runs["retrieve"]
+    assert result.returncode == 0, result.stderr
+    first, bad, third = _lines(result)
+    for obj in (first, third):
+        assert {"q", "hits"} <= set(obj) and 0 < len(obj["hits"]) <= 3
+        for hit in obj["hits"]:
+            assert {"doc_id", "chunk_id", "text", "score"} <= set(hit)
+            assert hit["chunk_id"].startswith(hit["doc_id"] + "#") and isinstance(hit["score"], float)
+    assert first["q"] == Q_482 and first["hits"][0]["doc_id"] == DOC_482
+    assert bad["hits"] == [] and "error" in bad
+
+
+@pytest.mark.parametrize("name", ["missing_corpus", "missing_index", "no_question"])
+def test_errors_are_one_clear_line_and_exit_2(runs, name):
+    result = runs[name]
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("错误：") and "Traceback" not in result.stderr
+
+
+def test_missing_corpus_message_names_the_folder(runs):
+    assert "语料目录不存在" in runs["missing_corpus"].stderr and "missing" in runs["missing_corpus"].stderr
+    assert "missing" in runs["missing_index"].stderr
