@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag.documents import Citation, Document
+from rag.documents import Answer, Citation, Document
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 _UNITS = "万亿元|亿元|万元|万亿|亿|万|千|百|%|％|家|个|项|名|人|倍|元|吨|座|所|台|辆|种|年|月|日|天|号|TEU|GW|MW|kW"
@@ -41,6 +41,18 @@ def make_citation(n: int, doc: Document, start: int, end: int) -> Citation:
         end=end,
         date=doc.date,
     )
+
+
+def format_answer(answer: Answer, offsets: bool = True) -> str:
+    """The answer followed by its numbered sources, as plain text (CLI, copy button)."""
+    lines = [answer.text]
+    if answer.citations:
+        lines.append("\n来源：")
+        for c in answer.citations:
+            when = f"，{c.date}" if c.date else ""
+            where = f"（{c.doc_id}，{c.start}–{c.end}）" if offsets else ""
+            lines.append(f"[{c.n}] 《{c.title}》{when}{where}：{c.quote}")
+    return "\n".join(lines)
 
 
 def figures(text: str) -> list[str]:

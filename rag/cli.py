@@ -114,13 +114,9 @@ def _no_question(name: str) -> int:
 
 
 def format_answer(answer) -> str:
-    lines = [answer.text]
-    if answer.citations:
-        lines.append("\n来源：")
-        for c in answer.citations:
-            when = f"，{c.date}" if c.date else ""
-            lines.append(f"[{c.n}] 《{c.title}》{when}（{c.doc_id}，{c.start}–{c.end}）：{c.quote}")
-    return "\n".join(lines)
+    from rag.citations import format_answer as fmt
+
+    return fmt(answer, offsets=True)
 
 
 @command("retrieve")

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rag.chain import Assistant, InputError, build, validate_question
+from rag.citations import format_answer
 from rag.config import Settings
 from rag.documents import Answer, Document
 from rag.embedding import make_encoder
@@ -100,13 +101,7 @@ def passage_html(text: str, start: int, end: int, context: int = 160) -> str:
 
 def plain_answer(answer: Answer) -> str:
     """Answer and sources as plain text, for the copy button."""
-    lines = [answer.text]
-    if answer.citations:
-        lines.append("\n来源：")
-        for c in answer.citations:
-            when = f"，{c.date}" if c.date else ""
-            lines.append(f"[{c.n}] 《{c.title}》{when}：{c.quote}")
-    return "\n".join(lines)
+    return format_answer(answer, offsets=False)
 
 
 def highlight_placeholders(markdown: str) -> str:
