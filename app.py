@@ -18,14 +18,8 @@ import gradio as gr  # noqa: E402
 
 from rag.config import Settings  # noqa: E402
 from rag.loading import SUPPORTED  # noqa: E402
-from rag.webapp import (  # noqa: E402
-    EXAMPLES,
-    LIBRARY_HEADERS,
-    LiveAssistant,
-    WebApp,
-    proposal_choices,
-    render_sources,
-)
+from rag.webapp import EXAMPLES, LiveAssistant, WebApp  # noqa: E402
+from rag.webview import LIBRARY_HEADERS, proposal_choices, render_sources  # noqa: E402
 
 THEME = gr.themes.Default(  # strings only: a GoogleFont would fetch from a CDN
     font=["system-ui", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "sans-serif"],

@@ -4,8 +4,7 @@ Everything returns text or HTML for the page and never raises for bad input:
 a problem becomes a clear Chinese sentence.  Answers link each marker [n] to
 the sources panel, where the quoted span is highlighted inside its passage::
 
-    >>> passage_html("甲。乙丙丁。戊。", 2, 6)
-    '<p class="passage">甲。<mark>乙丙丁。</mark>戊。</p>'
+(the rendering itself lives in ``rag.webview``).
 
 Corpus edits (upload, delete, rebuild) hold one lock, re-ingest incrementally
 and swap in a freshly opened ``Assistant``; a failed ingest is rolled back so
@@ -21,16 +20,26 @@ import re
 import shutil
 import tempfile
 import threading
-import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rag.chain import Assistant, InputError, build, validate_question
-from rag.citations import format_answer
 from rag.config import Settings
 from rag.documents import Answer, Document
 from rag.embedding import make_encoder
-from rag.loading import SUPPORTED, LoadError, load_file
+from rag.loading import LoadError, load_file
+from rag.webview import (
+    PLACEHOLDER,
+    UploadError,
+    escape,
+    highlight_placeholders,
+    library_rows,
+    plain_answer,
+    render_answer,
+    render_sources,
+    sanitize_filename,
+    unique_name,
+)
 
 Progress = Callable[..., object]
 DraftView = tuple[str, str | None, str | None, str]  # HTML, .md path, .docx path, message
@@ -40,138 +49,6 @@ EXAMPLES = [
     "苏州打造“智造之城”有哪些举措？",
     "第1002号建议的答复是哪天签发的？",
 ]
-LIBRARY_HEADERS = ["文件", "类型", "标题", "编号", "提出人", "主办单位", "日期", "块数"]
-PROPOSAL_KINDS = ("建议", "提案")
-_MARKER = re.compile(r"\[(\d{1,3})\]")
-_PLACEHOLDER = re.compile(r"〔待补[^〕]*〕")
-_RIGHT = re.compile(r'&lt;div align="right">([^&<\n]*(?:&amp;[^&<\n]*)*)&lt;/div>')
-_BAD_NAME_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
-
-
-class UploadError(ValueError):
-    """A file the library refuses, with the reason for the user."""
-
-
-# ---------------------------------------------------------------- rendering
-
-
-def render_answer(answer: Answer) -> str:
-    """Answer text as Markdown; each [n] links to ``#src-n`` in the sources panel."""
-    text = _escape(answer.text)
-    if answer.citations:
-        text = _MARKER.sub(lambda m: f'<a href="#src-{m.group(1)}" class="cite">[{m.group(1)}]</a>', text)
-    return text
-
-
-def render_sources(answer: Answer | None, docs: dict[str, Document]) -> str:
-    """The sources panel: one collapsible entry per citation (closest passages when refused)."""
-    if answer is None:
-        return '<div class="sources empty">提问后，这里显示答案引用的原文。</div>'
-    items = []
-    for c in answer.citations:
-        doc = docs.get(c.doc_id)
-        when = f" · {_escape(c.date)}" if c.date else ""
-        body = passage_html(doc.text, c.start, c.end) if doc else f"<p>{_escape(c.quote)}</p>"
-        items.append(
-            f'<details id="src-{c.n}" class="source"><summary>[{c.n}] 《{_escape(c.title)}》{when}</summary>'
-            f'{body}<p class="where">{_escape(c.doc_id)}，第 {c.start}–{c.end} 字</p></details>'
-        )
-    if not items and answer.hits:
-        items.append('<p class="note">没有可引用的原文。最接近的资料：</p>')
-        for i, h in enumerate(answer.hits[:3], 1):
-            items.append(
-                f'<details class="source closest"><summary>{i}. 《{_escape(h.chunk.title)}》</summary>'
-                f'<p class="passage">{_escape(h.chunk.text)}</p></details>'
-            )
-    return '<div class="sources">' + ("".join(items) or "<p>（没有来源）</p>") + "</div>"
-
-
-def passage_html(text: str, start: int, end: int, context: int = 160) -> str:
-    """The quote ``text[start:end]`` in <mark>, inside the whole sentences around it."""
-    lo, hi = max(0, start - context), min(len(text), end + context)
-    cuts = [i for i in (text.find(ch, lo, start) for ch in "。！？\n") if i >= 0]
-    lo = min(cuts) + 1 if cuts and lo > 0 else lo  # start after a sentence end
-    cut = max(text.rfind(ch, end, hi) for ch in "。！？\n")
-    hi = cut + 1 if cut >= 0 and hi < len(text) else hi  # stop at a sentence end
-    before = ("…" if lo > 0 else "") + text[lo:start]
-    after = text[end:hi].rstrip("\n") + ("…" if hi < len(text) else "")
-    body = f"{_escape(before)}<mark>{_escape(text[start:end])}</mark>{_escape(after)}"
-    return f'<p class="passage">{body.replace(chr(10), "<br>")}</p>'
-
-
-def plain_answer(answer: Answer) -> str:
-    """Answer and sources as plain text, for the copy button."""
-    return format_answer(answer, offsets=False)
-
-
-def highlight_placeholders(markdown: str) -> str:
-    """Draft Markdown with every 〔待补…〕 shown as <mark>; raw HTML in the draft is escaped."""
-    safe = markdown.replace("&", "&amp;").replace("<", "&lt;")
-    safe = _RIGHT.sub(r'<div align="right">\1</div>', safe)  # the one tag drafts use: the signature block
-    return _PLACEHOLDER.sub(lambda m: f'<mark class="todo">{m.group(0)}</mark>', safe)
-
-
-def _escape(s: str) -> str:
-    return html.escape(s, quote=True)
-
-
-# ---------------------------------------------------------------- corpus listing
-
-
-def library_rows(docs: dict[str, Document], chunk_counts: dict[str, int]) -> list[list[object]]:
-    rows = []
-    for doc_id in sorted(docs):
-        d = docs[doc_id]
-        proposer = d.value("proposer") + (f"（{d.value('proposer_role')}）" if d.value("proposer_role") else "")
-        rows.append([doc_id, d.kind, d.title, d.value("number"), proposer, d.value("host_unit"),
-                     d.date, chunk_counts.get(doc_id, 0)])
-    return rows
-
-
-def proposal_choices(docs: dict[str, Document]) -> list[tuple[str, str]]:
-    """(label, doc_id) for every 建议/提案 in the corpus, e.g. ("482号 关于…（胡伏原）", "482号….txt")."""
-    out = []
-    for doc_id in sorted(docs):
-        d = docs[doc_id]
-        if d.kind in PROPOSAL_KINDS:
-            number = f"{d.value('number')}号 " if d.value("number") else ""
-            who = f"（{d.value('proposer')}）" if d.value("proposer") else ""
-            out.append((f"{number}{d.title}{who}", doc_id))
-    return out
-
-
-# ---------------------------------------------------------------- upload names
-
-
-def sanitize_filename(name: str, max_stem: int = 80) -> str:
-    """A safe flat file name: no folders, no hidden names, no control characters.
-
-    >>> sanitize_filename("../../etc/.passwd.txt")
-    'passwd.txt'
-    >>> sanitize_filename("C:\\\\temp\\\\政策 文件.DOCX")
-    '政策 文件.docx'
-    """
-    base = unicodedata.normalize("NFC", str(name)).replace("\\", "/").rsplit("/", 1)[-1]
-    base = " ".join(_BAD_NAME_CHARS.sub("", base).split())
-    stem, dot, suffix = base.rpartition(".")
-    if not dot:
-        raise UploadError(f"文件 {name} 没有扩展名，支持的类型：{' '.join(SUPPORTED)}")
-    suffix = "." + suffix.lower()
-    if suffix not in SUPPORTED:
-        raise UploadError(f"不支持的文件类型 {suffix}（文件 {base}），支持的类型：{' '.join(SUPPORTED)}")
-    stem = stem.strip(" .~$")[:max_stem].strip(" .") or "上传文件"
-    return stem + suffix
-
-
-def unique_name(folder: Path, name: str) -> str:
-    """``name``, or ``stem_2.ext``, ``stem_3.ext`` … so no existing file is overwritten."""
-    stem, suffix = name.rsplit(".", 1)
-    candidate, n = name, 1
-    existing = {p.name.lower() for p in folder.iterdir()} if folder.is_dir() else set()
-    while candidate.lower() in existing:
-        n += 1
-        candidate = f"{stem}_{n}.{suffix}"
-    return candidate
 
 
 # ---------------------------------------------------------------- the app state
@@ -213,19 +90,19 @@ class WebApp:
         except InputError as exc:  # shown in the chat; the question is kept in the box to edit
             shown = " ".join(str(question or "").split())
             if shown:
-                messages.append({"role": "user", "content": _escape(shown[:80] + ("…" if len(shown) > 80 else ""))})
-            messages.append({"role": "assistant", "content": _escape(str(exc))})
+                messages.append({"role": "user", "content": escape(shown[:80] + ("…" if len(shown) > 80 else ""))})
+            messages.append({"role": "assistant", "content": escape(str(exc))})
             yield messages, render_sources(None, {}), "", str(question or "")
             return
         history = [{"role": m["role"], "content": _plain(m.get("content"))} for m in messages]
-        messages = [*messages, {"role": "user", "content": _escape(q)}, {"role": "assistant", "content": "……"}]
+        messages = [*messages, {"role": "user", "content": escape(q)}, {"role": "assistant", "content": "……"}]
         yield messages, render_sources(None, {}), "", ""
         answer = None
         for piece in self._answer_pieces(q, history):
             if isinstance(piece, Answer):
                 answer = piece
             else:
-                messages[-1] = {"role": "assistant", "content": _escape(piece)}
+                messages[-1] = {"role": "assistant", "content": escape(piece)}
                 yield messages, render_sources(None, {}), "", ""
         answer = answer or Answer(question=q, text="出错了：没有得到答案。", refused=True)
         messages[-1] = {"role": "assistant", "content": render_answer(answer)}
@@ -390,7 +267,7 @@ class WebApp:
             draft.save(folder / f"{stem}{suffix}")  # type: ignore[attr-defined]
             files.append(str(folder / f"{stem}{suffix}"))
         problems = list(getattr(draft, "problems", []) or [])
-        todo = len(_PLACEHOLDER.findall(markdown))
+        todo = len(PLACEHOLDER.findall(markdown))
         message = f"已生成，{todo} 处〔待补〕需人工填写。" if todo else "已生成。"
         if problems:
             message += "\n请注意：\n" + "\n".join(f"- {p}" for p in problems)

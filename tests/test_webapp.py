@@ -15,10 +15,9 @@ import pytest
 from conftest import DOC_482, Q_482, copy_corpus, make_settings
 
 from rag.documents import Answer, Citation
-from rag.webapp import (
-    LiveAssistant,
+from rag.webapp import LiveAssistant, WebApp
+from rag.webview import (
     UploadError,
-    WebApp,
     highlight_placeholders,
     passage_html,
     plain_answer,
