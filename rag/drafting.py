@@ -27,7 +27,8 @@ from rag.citations import make_citation
 from rag.cli import EXTRA_PARSERS, command
 from rag.config import Settings
 from rag.documents import Citation, Document
-from rag.proposals import EvidenceFinder, Sentence, recommendations, year_of
+from rag.evidence import EvidenceFinder, Sentence, year_of
+from rag.proposals import recommendations
 from rag.render import Block, Draft, load_snippets
 
 DEFAULTS = {

@@ -13,7 +13,8 @@ from rag.citations import MARKER, PLACEHOLDER, unsupported_figures
 from rag.config import Settings
 from rag.documents import Document, Field
 from rag.drafting import DraftError, draft_reply, salutation, topic_of, with_marker
-from rag.proposals import EvidenceFinder, fact_span, recommendations
+from rag.evidence import EvidenceFinder, fact_span
+from rag.proposals import recommendations
 from rag.render import Draft
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
