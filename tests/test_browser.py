@@ -46,7 +46,7 @@ NEW_DOC = (
 )
 Q_NEW = "到2031年低空经济示范区要建设多少个无人机起降点？"  # its year makes a refusal certain once deleted
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-WAIT = 30_000  # ms: generous for a loaded 2-core CI machine; steps normally take < 2 s
+WAIT = 90_000  # ms: generous for a loaded 2-core CI machine; steps normally take < 2 s
 
 
 def free_port() -> int:
