@@ -34,7 +34,7 @@ class Settings:
     chunk_overlap: int = 60  # characters carried over (whole sentences)
     top_k: int = 5
     candidates: int = 30  # hits per retriever before fusion
-    dense_weight: float = 0.3  # weight of the dense ranking in fusion (BM25 weighs 1)
+    dense_weight: float = 0.05  # weight of the dense ranking in fusion (BM25 weighs 1); measured, docs/quality.md
     rrf_k: int = 60
     max_question_chars: int = 500
     max_file_mb: int = 20

@@ -35,6 +35,23 @@ class IndexError_(Exception):
     """The index is missing, damaged, or was built with other settings."""
 
 
+# Exact search while it is fast enough: `python -m rag bench speed` measured IndexFlatIP well
+# under the 100 ms ask budget at 100k chunks (docs/quality.md); HNSW only beyond this size,
+# where its measured recall loss buys speed.
+FLAT_MAX_VECTORS = 200_000
+
+
+def dense_index_for(dim: int, n_vectors: int) -> faiss.Index:
+    """The FAISS index for about ``n_vectors`` unit vectors: exact inner product up to
+    ``FLAT_MAX_VECTORS``, HNSW (M=32, efSearch=128) beyond.  Note HNSW cannot remove ids,
+    so incremental deletes need the exact index."""
+    if n_vectors <= FLAT_MAX_VECTORS:
+        return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+    hnsw = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+    hnsw.hnsw.efSearch = 128
+    return faiss.IndexIDMap2(hnsw)
+
+
 def corpus_hash(files: dict[str, str]) -> str:
     h = hashlib.sha256()
     for doc_id in sorted(files):
@@ -58,7 +75,7 @@ class Index:
 
     def __post_init__(self) -> None:
         if self.dense is None and self.dim > 0:
-            self.dense = faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
+            self.dense = dense_index_for(self.dim, 0)
 
     @property
     def files(self) -> dict[str, str]:

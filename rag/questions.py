@@ -29,21 +29,40 @@ FIELD_CUES: list[tuple[str, tuple[str, ...]]] = [
     ("sign_unit", ("落款单位", "落款")),
     ("publish_date", ("发布时间", "什么时候发布", "何时发布", "发布日期")),
     ("proposer", ("谁提出", "建议人", "提案人", "提出者", "谁提的", "哪位代表", "哪位委员", "提出人", "谁提交", "由谁提出")),
+    ("session", ("哪次会议", "什么会议", "哪届", "哪一届", "会议上提出")),
     ("title", ("标题", "题目", "叫什么")),
     ("author", ("作者", "谁写的", "撰写")),
 ]
 
+# "when" + the act asked about names the date field: 哪天发布 → publish_date.
+DATE_FIELD_CUES: list[tuple[str, tuple[str, ...]]] = [
+    ("publish_date", ("发布", "发表", "刊发", "上网")),
+    ("sign_date", ("落款", "签发")),
+    ("reply_date", ("答复", "回复")),
+]
+
 WANT_CUES: list[tuple[str, tuple[str, ...]]] = [
-    ("reason", ("为什么", "原因", "为何", "why")),
-    ("date", ("什么时候", "何时", "哪年", "哪一年", "哪天", "日期", "时间")),
-    ("number", ("多少", "几家", "几个", "几项", "几种", "几年", "数量", "比例", "占比", "规模", "百分之", "多大", "排名", "第几", "几")),
+    ("reason", ("为什么", "原因", "为何", "因何", "why")),
+    ("date", ("什么时候", "何时", "哪年", "哪一年", "哪天", "日期", "时间", "哪个朝代", "年代", "哪一天", "几月")),
+    ("number", ("多少", "几家", "几个", "几项", "几种", "几年", "数量", "比例", "占比", "规模", "百分之", "多大",
+                "排名", "第几", "多长", "多高", "多重", "多远", "多久", "几")),
     ("person", ("谁", "哪位", "何人", "作者")),
-    ("org", ("哪个部门", "哪些部门", "哪个单位", "哪家", "机构", "哪些单位")),
+    ("org", ("哪个部门", "哪些部门", "哪个单位", "哪家", "机构", "哪些单位", "哪所", "哪个大学", "哪个公司")),
+    ("place", ("哪里", "哪儿", "什么地方", "何处", "何地", "哪个国家", "哪个城市", "哪个省", "位于")),
     ("list", ("哪些", "有什么", "举措", "措施", "方面", "做法", "建议")),
 ]
 
-_NUMBER_REF = re.compile(r"第?\s*(\d{1,5})\s*号")
+# A proposal number: 第1002号, or 482号 followed by 建议/提案/议案/答复 ("3号船" is not one).
+_NUMBER_REF = re.compile(r"第\s*(\d{1,5})\s*号|(\d{1,5})\s*号(?=建议|提案|议案|答复|代表建议)")
+# Metadata belongs to a document: the question must name one (a number, 《title》, or its kind).
+_DOC_REF = re.compile(r"建议|提案|议案|答复|评论|文章|新闻|这篇|该文|文件|《")
 _YEAR = re.compile(r"(?:19|20)\d{2}年")
+# Organisation names jieba does not tag: a run of characters ending in an office word.
+_ORG_NAME = re.compile(
+    r"[^\W\d_a-zA-Z是的哪个什么在了和与由被把向从对为谁几多有及等将其该这那]{2,12}?"
+    r"(?<![布格结大全开当变时饭赌僵战政骗定出入棋残终平])(?:局|厅|委员会|办公室|研究院|研究所|大学|学院|公司|集团|银行|协会|学会)"
+)
+_ADMIN_PREFIX = re.compile(r"^[\u4e00-\u9fff]{0,4}?[省市县区]")
 _PLACE_SUFFIX = re.compile(r"(市|省|区|县)$")
 # Too general to decide whether evidence is about the same thing.
 _GENERIC_PLACES = frozenset("我国 全国 中国 我省 我市 全省 全市 国家 地方 各地 本市 本省 境内 国内 国际 全球 世界".split())
@@ -52,25 +71,50 @@ _GENERIC_PLACES = frozenset("我国 全国 中国 我省 我市 全省 全市 �
 @dataclass
 class Question:
     text: str
-    want: str = "general"  # number | date | person | org | list | reason | general
+    want: str = "general"  # number | date | person | org | place | list | reason | general
     number: str | None = None  # proposal number named, e.g. "482"
     field: str | None = None  # metadata field asked for
     entities: list[str] = dc_field(default_factory=list)  # must appear in the evidence
+    orgs: list[str] = dc_field(default_factory=list)  # organisations named: must appear in the document
 
 
 def analyse(text: str) -> Question:
     q = Question(text=text)
     m = _NUMBER_REF.search(text)
     if m:
-        q.number = m.group(1)
-    q.field = _first_cue(text, FIELD_CUES)
+        q.number = m.group(1) or m.group(2)
+    q.field = _first_cue(text, FIELD_CUES) if (q.number or _DOC_REF.search(text)) else None
     q.want = _first_cue(text, WANT_CUES) or "general"
+    if q.field is None and q.want == "date" and (q.number or _DOC_REF.search(text)):
+        q.field = _first_cue(text, DATE_FIELD_CUES)
     if q.field in ("proposer", "author"):
         q.want = "person"
     elif q.field and q.field.endswith("date"):
         q.want = "date"
     q.entities = _entities(text)
+    q.orgs = _orgs(text)
     return q
+
+
+# Standard short forms and their full names (general Chinese usage, not corpus facts): a
+# question may say 沪/首都/AI where the text says 上海/北京/人工智能.
+ABBREVIATIONS: list[tuple[str, str]] = [
+    # Single characters only where they hardly occur inside other words (not 京: 南京, 东京).
+    ("沪上", "上海"), ("沪", "上海"), ("京津冀", "北京、天津、河北"), ("首都", "北京"),
+    ("苏浙", "江苏、浙江"), ("皖", "安徽"), ("粤", "广东"),
+    ("江苏北部", "苏北"), ("江苏南部", "苏南"), ("AI", "人工智能"), ("GDP", "地区生产总值"),
+]
+_ABBREV = re.compile("|".join(re.escape(a) for a, _ in ABBREVIATIONS))
+_FULL = dict(ABBREVIATIONS)
+
+
+def expand(text: str) -> str:
+    """The question with short forms written out, for matching against document wording.
+
+    >>> expand("苏州的AI企业跟首都比如何？")
+    '苏州的人工智能企业跟北京比如何？'
+    """
+    return _ABBREV.sub(lambda m: _FULL[m.group(0)], text)
 
 
 def _first_cue(text: str, cues: list[tuple[str, tuple[str, ...]]]) -> str | None:
@@ -78,6 +122,20 @@ def _first_cue(text: str, cues: list[tuple[str, tuple[str, ...]]]) -> str | None
         if any(w in text for w in words):
             return name
     return None
+
+
+def _orgs(text: str) -> list[str]:
+    """Organisation names jieba does not tag, without their place prefix.
+
+    >>> _orgs("苏州市科学技术局局长是谁？")
+    ['科学技术局']
+    """
+    out = []
+    for m in _ORG_NAME.finditer(text):
+        name = _ADMIN_PREFIX.sub("", m.group(0))  # the prefix is often abbreviated in the text
+        if len(name) >= 3 and name not in out:
+            out.append(name)
+    return out
 
 
 def _entities(text: str) -> list[str]:
