@@ -110,6 +110,9 @@ def brief(assistant, topic: str) -> Draft:
         raise DraftError("请输入简报主题，例如“人工智能+制造业”。")
     if len(topic) > MAX_TOPIC:
         raise DraftError(f"主题过长（{len(topic)} 字），请精简到 {MAX_TOPIC} 字以内。")
+    # "？？？", "x": an empty briefing helps nobody ("AI", "5G" are fine topics)
+    if not re.search(r"[\u3400-\u9fff\d]", topic) and len(re.findall(r"[A-Za-z]", topic)) < 2:
+        raise DraftError(f"主题“{topic}”中没有可检索的中文词语，请用中文写主题，例如“人工智能+制造业”。")
     snip = load_snippets(Path(assistant.settings.prompts_dir) / "briefing.md", DEFAULTS)
     finder = EvidenceFinder(assistant, k=40)
     found = relevant_sentences(finder, topic)

@@ -10,6 +10,7 @@ Models are passed in (encoder, optional LLM), so tests hand in tiny real ones.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,10 @@ def validate_question(question: object, max_chars: int = 500) -> str:
     q = " ".join(question.split())
     if len(q) > max_chars:
         raise InputError(f"问题过长（{len(q)} 字），请精简到 {max_chars} 字以内，或拆成几个问题。")
+    if not re.search(r"\w", q):  # "？？？" or "<>" alone: nothing to search for
+        raise InputError("问题中没有文字，请用中文写出要问的内容，例如“482号建议是谁提出的？”。")
+    if not re.search(r"[\u3400-\u9fff\d]", q):  # "x", "hello": the documents are Chinese
+        raise InputError("请用中文提问（资料库中的文件都是中文），例如“482号建议是谁提出的？”。")
     return q
 
 

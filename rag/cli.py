@@ -61,7 +61,11 @@ def _jsonl_questions() -> Iterator[tuple[int, dict | None, str]]:
 def cmd_ingest(args: argparse.Namespace, s: Settings) -> int:
     s.corpus_dir = Path(args.corpus_dir)
     if not s.corpus_dir.is_dir():  # say so before spending seconds loading the model
-        print(f"错误：语料目录不存在：{s.corpus_dir}", file=sys.stderr)
+        what = "是一个文件，不是文件夹（请给出存放文档的文件夹）" if s.corpus_dir.exists() else "不存在"
+        print(f"错误：语料目录{what}：{s.corpus_dir}", file=sys.stderr)
+        return 2
+    if not args.rebuild and (problem := _would_empty_index(s)):
+        print(problem, file=sys.stderr)
         return 2
     from rag.chain import build
     from rag.embedding import make_encoder
@@ -69,6 +73,27 @@ def cmd_ingest(args: argparse.Namespace, s: Settings) -> int:
     report = build(s, make_encoder(s), rebuild=args.rebuild)
     print(report.summary())
     return 0
+
+
+def _would_empty_index(s: Settings) -> str:
+    """A message when ``ingest`` of a folder without documents would delete every indexed one.
+
+    Ingest is incremental, so a mistyped or empty folder would silently wipe the index;
+    ``--rebuild`` states the intent to start from nothing.
+    """
+    from rag.index import IndexError_, read_manifest
+    from rag.loading import SUPPORTED, iter_corpus_files
+
+    if iter_corpus_files(s.corpus_dir):
+        return ""
+    try:
+        n_docs = len(read_manifest(Path(s.index_dir)).get("files", {}))
+    except (IndexError_, OSError, ValueError):
+        return ""
+    if not n_docs:
+        return ""
+    return (f"错误：语料目录 {s.corpus_dir} 中没有可收录的文件（{' '.join(SUPPORTED)}）。为免误删，现有索引"
+            f"（{n_docs} 份文档）保持不变；确要清空索引，请加 --rebuild。")
 
 
 def answer_json(answer) -> dict:
@@ -123,6 +148,9 @@ def format_answer(answer) -> str:
 def cmd_retrieve(args: argparse.Namespace, s: Settings) -> int:
     if args.question is None and not args.jsonl:
         return _no_question("retrieve")
+    if args.k is not None and args.k < 1:  # -k 0 used to mean 10, -k -3 to cut 3 hits off the end
+        print(f"错误：-k 必须是正整数（收到 {args.k}），例如 -k 10。", file=sys.stderr)
+        return 2
     from rag.chain import Assistant
 
     assistant = Assistant.open(s)
@@ -130,9 +158,18 @@ def cmd_retrieve(args: argparse.Namespace, s: Settings) -> int:
     questions = (
         ((obj["q"] if obj else None), err) for _, obj, err in _jsonl_questions()
     ) if args.jsonl else iter([(args.question, "")])
+    from rag.chain import InputError, validate_question
+
     for q, err in questions:
         if q is None:
             _print_json({"q": None, "hits": [], "error": err})
+            continue
+        try:  # the same checks as ask: an empty or 10,000-character question gets a reason, not 0 hits
+            validate_question(q, s.max_question_chars)
+        except InputError as exc:
+            if not args.jsonl:
+                raise
+            _print_json({"q": q, "hits": [], "error": str(exc)})
             continue
         hits = assistant.retrieve(q, k)
         _print_json(
@@ -184,10 +221,19 @@ def main(argv: list[str] | None = None) -> int:
     _load_extensions()
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args, settings_from(args))
+        settings = settings_from(args)
+        if problem := _bad_single_question(args, settings):  # before a model loads: fail in a blink
+            print(f"错误：{problem}", file=sys.stderr)
+            return 2
+        return COMMANDS[args.command](args, settings)
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `… | head` closed the pipe: not an error worth a message
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
     except Exception as exc:  # one clear line for the user; RAG_DEBUG=1 shows the traceback
         import os
 
@@ -195,6 +241,24 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+
+
+def _bad_single_question(args: argparse.Namespace, s: Settings) -> str:
+    """Why ``ask``/``retrieve`` with one question on the command line cannot run ("" when it can).
+
+    A blank, punctuation-only or 10,000-character question is a usage error (stderr, exit 2),
+    also with ``--json`` or ``--stream``; in ``--jsonl`` input it is reported per line instead.
+    """
+    question = getattr(args, "question", None)
+    if args.command not in ("ask", "retrieve") or question is None or getattr(args, "jsonl", False):
+        return ""
+    from rag.chain import InputError, validate_question
+
+    try:
+        validate_question(question, s.max_question_chars)
+    except InputError as exc:
+        return str(exc)
+    return ""
 
 
 def _load_extensions() -> None:

@@ -52,6 +52,9 @@ class DraftError(ValueError):
     """The proposal cannot be drafted for; the message is for the user."""
 
 
+NOT_PROPOSALS = ("答复函", "新闻", "评论")
+
+
 def fill(template: str, **values: str) -> str:
     """``str.format`` that leaves unknown {keys} alone."""
     return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), template)
@@ -84,10 +87,17 @@ def resolve_proposal(assistant, proposal: str) -> Document:
             return load_file(path, root=path.parent, max_bytes=assistant.settings.max_file_mb * 2**20)
         except LoadError as exc:
             raise DraftError(str(exc)) from exc
-    by_number = [d for d in docs.values() if d.value("number") == key.rstrip("号") and d.kind in ("建议", "提案")]
+    # "482", "482号", "第482号", "482号建议", "第 482 号提案": how staff write a number
+    number = re.fullmatch(r"第?\s*(\d+)\s*号?\s*(?:建议|提案)?", key)
+    by_number = [d for d in docs.values()
+                 if number and d.value("number") == number.group(1) and d.kind in ("建议", "提案")]
     if by_number:
         return by_number[0]
     names = "、".join(d.doc_id for d in docs.values() if d.kind in ("建议", "提案")) or "（无）"
+    other = [d for d in docs.values() if number and d.value("number") == number.group(1)]
+    if other:  # e.g. "1002": the corpus holds the reply letter, not the proposal itself
+        raise DraftError(f"资料库中第{number.group(1)}号只有{other[0].kind or '其他文件'}《{other[0].title}》，"
+                         f"没有建议或提案原文。请上传原文，或从这些建议/提案中选择：{names}。")
     raise DraftError(f"找不到建议或提案“{key}”。请给出资料库中的文件名（{names}）、建议号，或一个文件路径。")
 
 
@@ -132,6 +142,8 @@ def _co_units(doc: Document) -> str:
 def draft_reply(assistant, proposal: str) -> Draft:
     """Draft a reply letter to ``proposal`` (doc_id, proposal number or file path)."""
     doc = resolve_proposal(assistant, proposal)
+    if doc.kind in NOT_PROPOSALS:  # a reply to a reply letter or to a news item makes no sense
+        raise DraftError(f"《{doc.title}》是{doc.kind}，不是建议或提案，无法起草答复函。请选择一份建议或提案。")
     points = recommendations(doc)
     if not points:
         raise DraftError(f"在《{doc.title}》中没有找到编号的对策建议（如“(一)……”或“1.……”），无法按条起草答复。")

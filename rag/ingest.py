@@ -74,6 +74,8 @@ def ingest(
     """Bring ``index_dir`` in line with ``corpus_dir`` and save it atomically."""
     if not corpus_dir.is_dir():
         raise LoadError(f"语料目录不存在：{corpus_dir}")
+    if index_dir.exists() and not index_dir.is_dir():  # else a bare "[Errno 17] File exists" at save time
+        raise LoadError(f"索引位置 {index_dir} 是一个文件，不是文件夹。请换一个索引目录（--index）。")
     index, fresh = _open_or_new(index_dir, encoder, chunk_size, chunk_overlap, rebuild)
     report = IngestReport(rebuilt=fresh)
     old = index.files

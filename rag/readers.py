@@ -155,8 +155,12 @@ def _docx_rows(table: Table) -> list[str]:
 
 
 def _read_pdf(data: bytes) -> str:
+    import logging
+
     from pypdf import PdfReader  # imported late: only .pdf files need it
 
+    # pypdf logs "EOF marker not found" etc. to stderr; the LoadError below already says it
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):

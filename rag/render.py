@@ -110,12 +110,26 @@ class Draft:
         suffix = path.suffix.lower()
         if suffix not in (".md", ".docx"):
             raise ValueError(f"不支持的输出格式 {path.suffix or '（无扩展名）'}：请用 .docx 或 .md")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if suffix == ".md":
-            path.write_text(self.markdown(), encoding="utf-8")
-        else:
-            to_docx(self, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if suffix == ".md":
+                path.write_text(self.markdown(), encoding="utf-8")
+            else:
+                to_docx(self, path)
+        except OSError as exc:  # read-only folder, a file where a folder should be, disk full …
+            raise ValueError(f"无法写入 {path}：{_os_reason(exc)}。请换一个可写的位置。") from exc
         return path
+
+
+def _os_reason(exc: OSError) -> str:
+    """A Chinese reason for the common errors; the system's own text otherwise."""
+    import errno
+
+    reasons = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EROFS: "文件系统只读",
+               errno.ENOSPC: "磁盘空间不足", errno.EEXIST: "路径中有同名文件挡住了文件夹",
+               errno.ENOTDIR: "路径中有一段不是文件夹", errno.EISDIR: "这是一个文件夹",
+               errno.ENAMETOOLONG: "文件名过长"}
+    return reasons.get(exc.errno, exc.strerror or str(exc))
 
 
 def _check_rows(block: Block, sources: dict[int, str]) -> list[str]:

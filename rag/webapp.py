@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from rag.chain import Assistant, InputError, build, validate_question
+from rag.chain import Assistant, IndexError_, InputError, build, validate_question
 from rag.config import Settings
 from rag.documents import Answer, Document
 from rag.embedding import make_encoder
@@ -76,6 +76,8 @@ class WebApp:
         except Exception as exc:  # an unusable index must not stop the page from loading
             self.assistant = None
             self.error = f"索引不可用：{exc}"
+            if isinstance(exc, IndexError_):  # stale or damaged: the page itself can rebuild it
+                self.error += "\n也可以在「资料库」页点「全部重建索引」。"
 
     @property
     def docs(self) -> dict[str, Document]:
@@ -154,6 +156,8 @@ class WebApp:
                         stored.append(self._store_one(Path(path), staging, notes))
                     except (UploadError, LoadError) as exc:
                         notes.append(f"未收录：{exc}")
+                    except OSError as exc:  # a vanished or unreadable temp file must not strand earlier ones
+                        notes.append(f"未收录：无法读取 {_original_name(Path(path))}（{exc.strerror or exc}）")
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
             if stored:
@@ -226,12 +230,14 @@ class WebApp:
     # -- 答复函起草 / 新人简报 ------------------------------------------------------
     def draft(self, doc_id: str | None, upload: str | None) -> DraftView:
         """(draft HTML, .md path, .docx path, message) for a corpus proposal or an uploaded one."""
+        if self.assistant is None:  # say why, not "please pick a proposal" from an empty list
+            return "", None, None, escape(self.error)
         if upload:
             try:  # our own checks first: type, size, readable text
                 name = sanitize_filename(_original_name(Path(upload)))
                 load_file(Path(upload), Path(upload).parent, max_bytes=self.settings.max_file_mb * 2**20)
             except (UploadError, LoadError, OSError) as exc:
-                return "", None, None, f"无法读取上传的文件：{exc}"
+                return "", None, None, escape(f"无法读取上传的文件：{exc}")
             proposal = str(upload)
         elif doc_id and doc_id in self.docs:
             proposal, name = doc_id, doc_id
@@ -249,13 +255,13 @@ class WebApp:
         if mod is None:
             return "", None, None, f"此功能尚未安装（缺少 {module} 模块）。"
         if self.assistant is None:
-            return "", None, None, self.error
+            return "", None, None, escape(self.error)
         try:
             return self._render_draft(getattr(mod, function)(self.assistant, arg), name)
         except ValueError as exc:  # DraftError and friends carry a sentence for the user
-            return "", None, None, str(exc)
+            return "", None, None, escape(str(exc))
         except Exception as exc:
-            return "", None, None, f"生成失败：{exc}"
+            return "", None, None, escape(f"生成失败：{exc}")
 
     def _render_draft(self, draft: object, name: str) -> DraftView:
         markdown = draft.markdown()  # type: ignore[attr-defined]
@@ -269,8 +275,8 @@ class WebApp:
         problems = list(getattr(draft, "problems", []) or [])
         todo = len(PLACEHOLDER.findall(markdown))
         message = f"已生成，{todo} 处〔待补〕需人工填写。" if todo else "已生成。"
-        if problems:
-            message += "\n请注意：\n" + "\n".join(f"- {p}" for p in problems)
+        if problems:  # shown as Markdown: a topic or title like "<script>…" must stay text
+            message += "\n请注意：\n" + "\n".join(f"- {escape(p)}" for p in problems)
         return highlight_placeholders(markdown), files[0], files[1], message
 
 

@@ -141,3 +141,10 @@ def test_cli_brief(assistant, tmp_path, capsys) -> None:
     target = tmp_path / "brief.md"
     assert main(["brief", "绿色低碳", "--out", str(target), *args]) == 0
     assert target.read_text(encoding="utf-8").startswith("# 新员工简报：绿色低碳")
+
+
+@pytest.mark.parametrize("topic", ["？？？", "x", "《》 —— !"])
+def test_topics_without_chinese_words_are_refused_not_briefed_empty(assistant, topic) -> None:
+    """These used to produce an empty briefing (and a .docx) saying nothing was found."""
+    with pytest.raises(DraftError, match="没有可检索的中文词语"):
+        brief(assistant, topic)

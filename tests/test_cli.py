@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import DOC_482, Q_482, Q_HANGZHOU, ROOT, copy_corpus
@@ -154,3 +155,63 @@ def test_errors_are_one_clear_line_and_exit_2(runs, name):
 def test_missing_corpus_message_names_the_folder(runs):
     assert "语料目录不存在" in runs["missing_corpus"].stderr and "missing" in runs["missing_corpus"].stderr
     assert "missing" in runs["missing_index"].stderr
+
+
+@pytest.fixture(scope="module")
+def guard_runs(runs, tmp_path_factory):
+    """Mistakes that used to wipe the index, print an errno, or give 0 hits without a reason."""
+    root = tmp_path_factory.mktemp("cli-guards")
+    (root / "empty").mkdir()
+    (root / "a-file").write_text("x", encoding="utf-8")
+    index = str(Path(runs["ingest"].args[-1]))
+    procs = {
+        "empty_folder": _start(["ingest", str(root / "empty"), "--index", index]),
+        "index_is_file": _start(["ingest", str(ROOT / "corpus"), "--index", str(root / "a-file")]),
+        "corpus_is_file": _start(["ingest", str(root / "a-file"), "--index", str(root / "i")]),
+        "retrieve_blank": _start(["retrieve", "   ", "--index", index]),
+        "ask_blank_json": _start(["ask", "", "--json", "--index", index]),
+        "ask_punct": _start(["ask", "？？？", "--index", index]),
+        "retrieve_k0": _start(["retrieve", "灯塔工厂", "-k", "0", "--index", index]),
+        "retrieve_kneg": _start(["retrieve", "灯塔工厂", "-k", "-3", "--index", index]),
+        "retrieve_jsonl": _start(["retrieve", "--jsonl", "--index", index],
+                                 '{"q": ""}\n{"q": "？？？"}\n{"q": "灯塔工厂"}\n'),
+    }
+    done = {name: _finish(p) for name, p in procs.items()}
+    done["after"] = _finish(_start(["ask", Q_482, "--json", "--index", index]))
+    return done
+
+
+def test_ingest_of_an_empty_folder_keeps_the_index(guard_runs):
+    result = guard_runs["empty_folder"]
+    assert result.returncode == 2 and "没有可收录的文件" in result.stderr and "--rebuild" in result.stderr
+    (obj,) = _lines(guard_runs["after"])
+    assert obj["refused"] is False and "胡伏原" in obj["answer"], "the previous index still answers"
+
+
+def test_index_path_that_is_a_file_is_a_clear_error(guard_runs):
+    result = guard_runs["index_is_file"]
+    assert result.returncode == 2 and "是一个文件" in result.stderr and "Errno" not in result.stderr
+
+
+def test_retrieve_gives_a_reason_for_unusable_questions(guard_runs):
+    blank = guard_runs["retrieve_blank"]
+    assert blank.returncode == 2 and blank.stderr.startswith("错误：") and "请输入问题" in blank.stderr
+    empty, punct, good = _lines(guard_runs["retrieve_jsonl"])
+    assert empty["hits"] == [] and "请输入问题" in empty["error"]
+    assert punct["hits"] == [] and "没有文字" in punct["error"]
+    assert good["hits"] and "error" not in good
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("ask_blank_json", "请输入问题"), ("ask_punct", "没有文字"), ("retrieve_k0", "-k 必须是正整数"),
+    ("retrieve_kneg", "-k 必须是正整数"),
+])
+def test_unusable_single_question_is_a_usage_error(guard_runs, name, expected):
+    result = guard_runs[name]
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()] and expected in result.stderr
+
+
+def test_corpus_path_that_is_a_file_says_so(guard_runs):
+    result = guard_runs["corpus_is_file"]
+    assert result.returncode == 2 and "是一个文件，不是文件夹" in result.stderr

@@ -12,7 +12,7 @@ from rag.chain import Assistant
 from rag.citations import MARKER, PLACEHOLDER, unsupported_figures
 from rag.config import Settings
 from rag.documents import Document, Field
-from rag.drafting import DraftError, draft_reply, salutation, topic_of, with_marker
+from rag.drafting import DraftError, draft_reply, resolve_proposal, salutation, topic_of, with_marker
 from rag.evidence import EvidenceFinder, fact_span
 from rag.proposals import recommendations
 from rag.render import Draft
@@ -240,3 +240,18 @@ def test_cli_draft_reply(assistant, tmp_path, capsys) -> None:
 def test_placeholders_are_not_claims() -> None:
     assert PLACEHOLDER.findall("甲〔待补：日期〕乙") == ["〔待补：日期〕"]
     assert unsupported_figures("〔待补：2025年的数据〕", {}) == []
+
+
+@pytest.mark.parametrize("key", ["第482号", "482号建议", "第 482 号提案", "482"])
+def test_proposal_numbers_as_staff_write_them(assistant, key):
+    assert resolve_proposal(assistant, key).doc_id == P482
+
+
+@pytest.mark.parametrize(("key", "expected"), [
+    ("答复函_第1002号建议的答复.txt", "是答复函，不是建议或提案"),  # used to draft a reply to the reply
+    ("新闻_新年第一会苏州聚焦新型工业化.txt", "是新闻，不是建议或提案"),
+    ("1002", "只有答复函"),  # the number exists, but only as a reply letter
+])
+def test_non_proposals_are_refused_with_the_reason(assistant, key, expected):
+    with pytest.raises(DraftError, match=expected):
+        draft_reply(assistant, key)

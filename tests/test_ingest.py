@@ -211,3 +211,11 @@ def test_bm25_only_index_has_no_dense_part(tmp_path):
     assert index.dense is None and index.embed_model == "none" and index.dim == 0
     assert not (tmp_path / "index" / f"data-{index.generation}" / "dense.faiss").exists()
     assert np.all(index.bm25.scores("胡伏原") >= 0) and index.bm25.search("胡伏原", k=1)
+
+
+def test_index_path_that_is_a_file_is_refused_before_any_work(tmp_path):
+    corpus = copy_corpus(tmp_path / "corpus")
+    (tmp_path / "index").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(LoadError, match="是一个文件"):
+        ingest(corpus, tmp_path / "index", None)
+    assert (tmp_path / "index").read_text(encoding="utf-8") == "not a folder"

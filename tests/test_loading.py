@@ -376,3 +376,13 @@ def test_load_whole_seed_corpus() -> None:
     docs, errors = load_corpus(CORPUS)
     assert errors == []
     assert sorted(d.doc_id for d in docs) == SEEDS
+
+
+def test_corrupt_pdf_is_one_load_error_without_pypdf_log_noise(tmp_path: Path, caplog) -> None:
+    """pypdf used to log "EOF marker not found" to stderr next to our own message."""
+    import logging
+
+    (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.4 garbage garbage")
+    with caplog.at_level(logging.WARNING), pytest.raises(LoadError, match="不是有效的 PDF"):
+        load_file(tmp_path / "bad.pdf", tmp_path)
+    assert not [r for r in caplog.records if r.name.startswith("pypdf")]

@@ -137,3 +137,14 @@ def test_renumber_in_reading_order() -> None:
     assert d.blocks[0].rows[1][2] == "新闻[1]" and d.blocks[1].text.endswith("104家[2]。")
     assert [(c.n, c.title) for c in d.citations] == [(1, "新闻"), (2, "答复函")]
     assert d.check() == []
+
+
+@pytest.mark.parametrize("suffix", [".md", ".docx"])
+def test_unwritable_destination_is_one_chinese_sentence(tmp_path: Path, suffix: str) -> None:
+    """A file where a folder should be (or a folder where the file should be): no bare errno."""
+    (tmp_path / "blocker").write_text("x", encoding="utf-8")
+    (tmp_path / f"folder{suffix}").mkdir()
+    for target in (tmp_path / "blocker" / f"out{suffix}", tmp_path / f"folder{suffix}"):
+        with pytest.raises(ValueError, match="无法写入") as info:
+            sample().save(target)
+        assert "Errno" not in str(info.value) and "请换一个可写的位置" in str(info.value)

@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import DOC_482, Q_482, copy_corpus, make_settings
+from conftest import DOC_482, Q_482, CountingEncoder, copy_corpus, make_settings
 
 from rag.documents import Answer, Citation
 from rag.webapp import LiveAssistant, WebApp
@@ -147,7 +147,8 @@ def test_chat_keeps_history_for_a_follow_up(web: WebApp) -> None:
 
 
 @pytest.mark.parametrize(
-    ("question", "expected"), [("", "请输入问题"), ("   ", "请输入问题"), ("长" * 10_000, "问题过长")]
+    ("question", "expected"),
+    [("", "请输入问题"), ("   ", "请输入问题"), ("长" * 10_000, "问题过长"), ("？？？！", "没有文字"), ("x", "请用中文")],
 )
 def test_bad_questions_get_a_message_not_a_traceback(web: WebApp, question: str, expected: str) -> None:
     messages, _, copy = last_reply(web, question)
@@ -334,3 +335,28 @@ def test_brief_and_its_bad_inputs(web: WebApp) -> None:
     assert "新型工业化" in html and md and docx
     assert web.brief("")[1] is None and web.brief("")[3]
     assert web.brief("主" * 10_000)[3]
+
+
+def test_a_vanished_upload_does_not_strand_the_files_before_it(fresh: WebApp, tmp_path: Path) -> None:
+    """A temp file gone before it is read: the others are still stored *and indexed*, not left unindexed."""
+    message = fresh.upload([write(tmp_path / "low.txt", NEW_DOC), str(tmp_path / "gone.txt")])
+    assert "已收录：low.txt" in message and "未收录" in message and "gone.txt" in message
+    assert "low.txt" in fresh.docs and "索引完成" in message
+
+
+@pytest.mark.skipif(not HAS_BRIEFING, reason="rag.briefing not available yet")
+def test_draft_status_messages_are_escaped(web: WebApp) -> None:
+    """The status is shown as Markdown: a topic like <script> must come back as text."""
+    _, _, _, message = web.brief("<script>苏州</script>")
+    assert "<script" not in message and "&lt;script&gt;" in message
+
+
+def test_index_of_another_model_is_explained_everywhere(built: Path, tmp_path: Path) -> None:
+    """A BM25-only index opened with another encoder: the chat and the draft tab say why and how to fix."""
+    shutil.copytree(built / "index", tmp_path / "index")
+    settings = make_settings(built / "corpus", tmp_path / "index")
+    web = WebApp(settings, encoder=CountingEncoder())
+    assert web.assistant is None and "全部重建索引" in web.error
+    messages, _, _ = last_reply(web, Q_482)
+    assert "索引不可用" in messages[-1]["content"]
+    assert "索引不可用" in web.draft(DOC_482, None)[3]

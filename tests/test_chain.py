@@ -1,0 +1,32 @@
+"""rag/chain.py: question validation, the gate every question (CLI, app, API) passes first."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.chain import InputError, validate_question
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("", "请输入问题"),
+        (None, "请输入问题"),
+        ("长" * 501, "问题过长"),
+        ("？？？！！", "没有文字"),  # punctuation only: nothing to search for
+        ("<>《》", "没有文字"),
+        ("x", "请用中文提问"),  # one letter used to "answer" with the sentence holding "10+X"
+        ("who proposed 482?", "482"),  # a digit is something to search for: passes
+    ],
+)
+def test_questions_without_searchable_text_get_a_reason(question: object, expected: str) -> None:
+    try:
+        result = validate_question(question)
+    except InputError as exc:
+        result = str(exc)
+    assert expected in result
+
+
+@pytest.mark.parametrize("question", ["482号建议是谁提出的？", "5G工厂有几家", "AI大模型  应用", "  灯塔工厂\n"])
+def test_ordinary_questions_pass_with_whitespace_normalised(question: str) -> None:
+    assert validate_question(question) == " ".join(question.split())
