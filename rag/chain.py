@@ -46,7 +46,8 @@ def validate_question(question: object, max_chars: int = 500) -> str:
 class Assistant:
     def __init__(self, index: Index, encoder: Encoder | None, settings: Settings, llm: Any = None) -> None:
         name, dim = (encoder.name, encoder.dim) if encoder else ("none", 0)
-        index.check_compatible(name, dim, settings.chunk_size, settings.chunk_overlap)
+        hint = f"python -m rag ingest {settings.corpus_dir} --index {settings.index_dir} --rebuild"
+        index.check_compatible(name, dim, settings.chunk_size, settings.chunk_overlap, hint)
         self.index = index
         self.encoder = encoder
         self.settings = settings
@@ -77,7 +78,8 @@ class Assistant:
             from rag.llm import make_chat_model
 
             llm = make_chat_model(settings)
-        if build_if_missing and not (Path(settings.index_dir) / "manifest.json").exists():
+        auto = build_if_missing and settings.auto_build
+        if auto and not (Path(settings.index_dir) / "manifest.json").exists():
             build(settings, encoder)
         return cls(Index.load(Path(settings.index_dir)), encoder, settings, llm=llm)
 

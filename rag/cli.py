@@ -28,11 +28,14 @@ def command(name: str) -> Callable[[Command], Command]:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
+    index = getattr(args, "index", None)
     return Settings.from_env(
-        index_dir=getattr(args, "index", None),
+        index_dir=index,
         corpus_dir=getattr(args, "corpus", None),
         embed_model=getattr(args, "embed_model", None),
         top_k=getattr(args, "k", None),
+        # An index named with --index must exist: a typo must not silently build a new one.
+        auto_build=False if index else None,
     )
 
 

@@ -36,6 +36,7 @@ class Settings:
     candidates: int = 30  # hits per retriever before fusion
     dense_weight: float = 0.05  # weight of the dense ranking in fusion (BM25 weighs 1); measured, docs/quality.md
     rrf_k: int = 60
+    auto_build: bool = True  # build index_dir from corpus_dir when it is missing
     max_question_chars: int = 500
     max_file_mb: int = 20
     llm_backend: str = "extractive"  # extractive | transformers | openai

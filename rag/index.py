@@ -143,7 +143,8 @@ class Index:
         _remove_stale(index_dir, keep=data.name)
 
     @classmethod
-    def load(cls, index_dir: Path) -> Index:
+    def load(cls, index_dir: Path | str) -> Index:
+        index_dir = Path(index_dir)
         manifest = read_manifest(index_dir)
         data = index_dir / manifest["data"]
         try:
@@ -165,7 +166,7 @@ class Index:
             )
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
             raise IndexError_(
-                f"索引 {index_dir} 已损坏（{exc}）。请重建：python -m rag ingest CORPUS_DIR --index {index_dir}"
+                f"索引 {index_dir} 已损坏（{_reason(exc)}）。请重建：python -m rag ingest <语料目录> --index {index_dir} --rebuild"
             ) from exc
         dense_rows = index.dense.ntotal if index.dense is not None else len(index.chunks)
         if not len(index.chunks) == index.bm25.n_rows == len(index.ids) == dense_rows:
@@ -175,8 +176,12 @@ class Index:
             )
         return index
 
-    def check_compatible(self, embed_model: str, dim: int, chunk_size: int, chunk_overlap: int) -> None:
-        """Refuse an index built with another model or chunking, saying how to rebuild."""
+    def check_compatible(
+        self, embed_model: str, dim: int, chunk_size: int, chunk_overlap: int, rebuild_hint: str = ""
+    ) -> None:
+        """Refuse an index built with another model or chunking, saying how to rebuild.
+
+        ``rebuild_hint`` is the exact command for this setup (the caller knows the paths)."""
         problems = []
         if self.embed_model != embed_model or self.dim != dim:
             problems.append(f"向量模型 {self.embed_model} ({self.dim} 维) ≠ 当前设置 {embed_model} ({dim} 维)")
@@ -187,12 +192,23 @@ class Index:
         if problems:
             raise IndexError_(
                 "索引与当前设置不符：" + "；".join(problems)
-                + "。请用当前设置重建：python -m rag ingest CORPUS_DIR --index INDEX_DIR --rebuild"
+                + "。请用当前设置重建："
+                + (rebuild_hint or "python -m rag ingest <语料目录> --index <索引目录> --rebuild")
                 + "（或把 RAG_EMBED_MODEL 设回建索引时的模型）。"
             )
 
 
-def read_manifest(index_dir: Path) -> dict:
+def _reason(exc: Exception) -> str:
+    """A short Chinese reason; the OS's English wording helps nobody here."""
+    if isinstance(exc, FileNotFoundError):
+        return f"缺少文件 {Path(exc.filename or '').name}"
+    if isinstance(exc, OSError):
+        return f"无法读取 {Path(exc.filename or '').name}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def read_manifest(index_dir: Path | str) -> dict:
+    index_dir = Path(index_dir)
     path = index_dir / "manifest.json"
     if not path.exists():
         raise IndexError_(
@@ -201,7 +217,7 @@ def read_manifest(index_dir: Path) -> dict:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise IndexError_(f"索引清单 {path} 无法读取（{exc}）。请重建索引。") from exc
+        raise IndexError_(f"索引清单 {path} 无法读取（{_reason(exc)}）。请重建索引。") from exc
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexError_(f"索引 {index_dir} 的格式版本不受支持，请重建索引。")
     return manifest

@@ -154,7 +154,9 @@ def test_errors_are_one_clear_line_and_exit_2(runs, name):
 
 def test_missing_corpus_message_names_the_folder(runs):
     assert "语料目录不存在" in runs["missing_corpus"].stderr and "missing" in runs["missing_corpus"].stderr
-    assert "missing" in runs["missing_index"].stderr
+    # an index named with --index is never built silently: the message names it and how to build it
+    assert "找不到索引" in runs["missing_index"].stderr and "index3" in runs["missing_index"].stderr
+    assert "python -m rag ingest" in runs["missing_index"].stderr
 
 
 @pytest.fixture(scope="module")
