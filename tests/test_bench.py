@@ -1,4 +1,5 @@
-"""The CMRC2018 and speed benchmarks (rag/bench.py) on a 20-passage synthetic CMRC-format file.
+"""The CMRC2018 and speed benchmarks (rag/bench.py, rag/cmrc.py, rag/baselines.py,
+rag/bench_speed.py) on a 20-passage synthetic CMRC-format file.
 
 Never needs ../shared: the passages are written on the spot in the CMRC2018 JSON layout.
 """
@@ -12,16 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag.bench import (
-    build_bm25_jieba,
-    build_chatchat,
-    cmrc_file,
-    cmrc_markdown,
-    faiss_compare,
-    load_cmrc,
-    run_cmrc,
-    synth_docs,
-)
+from rag.baselines import build_bm25_jieba, build_chatchat
+from rag.bench import cmrc_markdown, run_cmrc
+from rag.bench_speed import faiss_compare, synth_docs
+from rag.cmrc import cmrc_file, load_cmrc
 from rag.config import Settings
 
 CITIES = ["北京", "上海", "广州", "深圳", "杭州", "南京", "苏州", "成都", "武汉", "西安",

@@ -114,7 +114,7 @@ def test_cli_prints_table_and_writes_json(assistant, gold_file, tmp_path, capsys
     assert data["summary"]["questions"] == 4 and len(data["rows"]) == 4
 
 
-# -- the answerer behaviours the measurements led to (rag/answering.py, rag/questions.py) -------
+# -- the answerer behaviours the measurements led to (rag/answering.py, rag/extraction.py, rag/questions.py)
 def test_a_ship_number_is_not_a_proposal_number(assistant):
     answer = assistant.ask("全球最大级别的24116TEU集装箱船系列3号船叫什么？")
     assert not answer.refused and "地中海吉玛" in answer.text

@@ -1,0 +1,118 @@
+"""What a sentence holds, measured against a question: word coverage, novelty, answer kind, cue wording.
+
+Pure functions over strings, used by the sentence scorer and its trust rules (rag/extraction.py):
+
+* ``coverage`` – share of the question's term weight a text contains;
+* ``novelty`` – share of a sentence's characters the question does not already contain;
+* ``type_bonus`` / ``has_kind`` – whether the sentence holds the kind of answer asked for
+  (a number, date, place, organisation, person, list or reason) beyond what the question says;
+* ``cue_bonus`` – whether it uses the usual wording of the relation asked about (别名 → 又称).
+
+The patterns are general Chinese phrasing, not facts of the corpus; which ones count and how much
+was set by measurement (docs/quality.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.questions import Question
+
+_NUM = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|万亿|亿|万|千|家|个|项|名|人|倍|元|吨|座|所|台|辆|种|年|TEU)")
+_CN_NUM = re.compile(r"[一二三四五六七八九十百千两半]+(?:成|分之[一二三四五六七八九十]+|个|项|家)")
+_DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{2}-\d{2}|\d{1,2}月")
+_ORG = re.compile(r"\w{1,12}(?:[厅局委部办]|中心|公司|大学|学院|研究院|研究所|学会|协会|集团|政府|银行|医院|电视台|学校|中学)")
+_PLACE = re.compile(r"\w{0,8}(?:国|省|市|县|州|区|镇|村|岛|山|河|湖|洲|城)(?![\w])|位于|出生于|生于")
+_PERSON = re.compile(r"[\u4e00-\u9fff]{2,4}(?=[（(，,]?(?:饰|指出|表示|认为|提出|说|担任|任|主演|创办|发明|发现|所著|著|写))")
+_REASON = re.compile(r"因为|由于|原因|导致|所以|因此|为了|因其|故而|以致|从而|故")
+_KIND = {
+    "number": re.compile(_NUM.pattern + "|" + _CN_NUM.pattern + r"|\d+(?:\.\d+)?"),
+    "date": re.compile(_DATE.pattern + r"|[一二三四五六七八九十〇]{2,4}年|\d{1,4}年代|世纪|朝|初|末"),
+    "org": _ORG,
+    "place": _PLACE,
+    "person": _PERSON,
+}
+# (what the question asks, how texts usually state it): general Chinese phrasing, not corpus facts.
+_RELATION_CUES = [
+    (re.compile(r"别名|别称|又称|又叫|还叫|也叫|俗称|简称|称之为|称为什么|又被称"),
+     re.compile(r"又称|别称|别名|也称|亦称|俗称|简称|又名|或称|也叫|又叫|称为|称作|统称")),
+    (re.compile(r"得名|名字.{0,4}来|命名|为什么叫|为何叫|因何得名"), re.compile(r"得名|命名|故名|名字|因此|称为|以此")),
+    (re.compile(r"出生|生于|哪里人|哪儿的人|籍贯|出身"), re.compile(r"出生|生于|人[，,。]|籍贯|出身")),
+    (re.compile(r"什么是|是什么|指什么|是指|定义"), re.compile(r"是指|指的是|是一[种个类部座家名]|为一[种个类部座]|[，,]?是\w{0,20}的")),
+    (re.compile(r"毕业|就读|学历"), re.compile(r"毕业|就读|学位|学习")),
+    (re.compile(r"职务|职位|担任|任职|官职|什么官"), re.compile(r"任|担任|出任|升任|官至|职")),
+    (re.compile(r"特点|特征|外形|形态|颜色|样子"), re.compile(r"呈|为|有|色|形")),
+    (re.compile(r"作用|功能|用途|功效|用于|目的|目标"), re.compile(r"用于|用来|可以|能够|作用|功能|目的|目标|旨在|以便|为了")),
+]
+# Looser than _KIND: used by the trust rule for weak evidence, where any number or date will do.
+_ANY_NUMBER = re.compile(r"\d+(?:\.\d+)?[ \t]*(?:%|％|[\u4e00-\u9fffA-Za-z])|[一二两三四五六七八九十百千万]+[\u4e00-\u9fff]")
+_ANY_DATE = re.compile(r"\d{1,4}\s*[年月日]|\d{4}-\d{1,2}|[一二三四五六七八九十〇]+[年月日]|世纪|年代|朝|初年|末年|时期")
+
+
+def coverage(weights: dict[str, float], text: str) -> float:
+    """Share of the total term weight whose terms occur in ``text`` (case-insensitive).
+
+    >>> coverage({"苏州": 2.0, "灯塔": 1.0, "工厂": 1.0}, "苏州的工厂")
+    0.75
+    """
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    low = text.lower()
+    return sum(w for t, w in weights.items() if t in low) / total
+
+
+def novelty(sent: str, question: str) -> float:
+    """Share of the sentence's characters (letters, digits, CJK) that the question lacks.
+
+    >>> novelty("陆惠芬代表:", "陆惠芬代表是哪个选区选出的人大代表？")
+    0.0
+    """
+    chars = [c for c in sent if c.isalnum()]
+    if not chars:
+        return 0.0
+    return sum(c not in question for c in chars) / len(chars)
+
+
+def type_bonus(q: Question, sent: str) -> float:
+    """1.0 when the sentence holds the kind of answer asked for, beyond what the question says;
+    0.5 for a list question when the sentence enumerates (、 or 一是…)."""
+    want = q.want
+    pattern = _KIND.get(want)
+    if pattern is not None:
+        return 1.0 if any(m.group(0) not in q.text for m in pattern.finditer(sent)) else 0.0
+    if want == "list":
+        return 0.5 if "、" in sent or re.search(r"[一二三四]是", sent) else 0.0
+    if want == "reason":
+        return 1.0 if _REASON.search(sent) else 0.0
+    return 0.0
+
+
+def cue_bonus(question: str, sent: str) -> float:
+    """1.0 when the sentence uses the wording a relation asked about is usually stated with.
+
+    >>> cue_bonus("上海的别称是什么？", "上海，简称沪。"), cue_bonus("上海有多少人？", "上海，简称沪。")
+    (1.0, 0.0)
+    """
+    for asked, said in _RELATION_CUES:
+        if asked.search(question) and said.search(sent):
+            return 1.0
+    return 0.0
+
+
+def has_kind(q: Question, text: str) -> bool:
+    """Whether ``text`` holds the kind of answer a number/date/person question asks for,
+    beyond what the question itself says ("建议号：482" is no answer to a phone number).
+    Other kinds of question always pass."""
+    if q.want == "number":
+        return any(m.group(0) not in q.text for m in _ANY_NUMBER.finditer(text))
+    if q.want == "date":
+        return any(m.group(0) not in q.text for m in _ANY_DATE.finditer(text))
+    if q.want == "person":
+        import jieba.posseg as pseg  # slow to import: only person questions need part-of-speech tags
+
+        return any(
+            flag in ("nr", "nrt", "nrfg", "nt", "nz") and len(w) >= 2 and w not in q.text
+            for w, flag in pseg.lcut(text)
+        )
+    return True
