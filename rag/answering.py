@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 
 from rag.citations import MARKER, make_citation
-from rag.documents import Answer, Citation, Document, Hit
+from rag.documents import Answer, Citation, Document, Field, Hit
 from rag.extraction import Scored, SentenceExtractor
 from rag.questions import Question, analyse
 
@@ -82,10 +82,13 @@ class ExtractiveAnswerer(SentenceExtractor):
             ranked = self._rerank(question, ranked)
         if not ranked or not self._trusted(q, ranked[0]):
             return self.refuse(question, hits)
-        chosen = self._select(q, ranked)
-        cites = [
-            make_citation(i + 1, self.index.docs[s.doc_id], *self._trim(q, s)) for i, s in enumerate(chosen)
-        ]
+        spans: list[tuple[str, int, int]] = []
+        for s in self._select(q, ranked):
+            a, b = self._trim(q, s)
+            # overlapping chunks and quote windows can reach the same words twice: quote them once
+            if not any(d == s.doc_id and a < b0 and a0 < b for d, a0, b0 in spans):
+                spans.append((s.doc_id, a, b))
+        cites = [make_citation(i + 1, self.index.docs[d], a, b) for i, (d, a, b) in enumerate(spans)]
         text = "".join(f"{c.quote}[{c.n}]" for c in cites)
         return Answer(question=question, text=text, citations=cites, hits=hits)
 
@@ -113,12 +116,28 @@ class ExtractiveAnswerer(SentenceExtractor):
             if key is None:
                 continue
             f = doc.meta[key]
-            cite = make_citation(1, doc, f.start, f.end)
+            span = self._field_span(doc, f, q.number)
             label = FIELD_LABELS.get(key, key)
-            subject = f"第{q.number}号建议（{doc.title}）" if q.number else f"《{doc.title}》"
+            if span is None or doc.kind == "答复函":
+                span, subject = (f.start, f.end), f"《{doc.title}》"
+            else:
+                word = "提案" if "提案" in q.text else "建议"  # the user's own word for it
+                subject = f"《{doc.title}》（{word}号{q.number}）"
+            cites = [make_citation(1, doc, *span)]
             text = f"{subject}的{label}是{f.value}。[1]"
-            return Answer(question=q.text, text=text, citations=[cite])
+            return Answer(question=q.text, text=text, citations=cites)
         return None
+
+    @staticmethod
+    def _field_span(doc: Document, f: Field, number: str | None) -> tuple[int, int] | None:
+        """The passage to cite when the answer names the proposal number too: the field's,
+        widened to the number when they stand together (a header line), so every figure
+        of the sentence is in what it cites; None when they stand apart."""
+        num = doc.meta.get("number")
+        if not number or num is None:
+            return None
+        a, b = min(f.start, num.start), max(f.end, num.end)
+        return (a, b) if b - a <= 120 else None
 
     def _docs_named(self, q: Question) -> list[Document]:
         docs = list(self.index.docs.values())

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from rag.documents import Answer, Citation, Document
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
+_TITLE = re.compile(r"《[^《》]{1,80}》")
 _UNITS = "万亿元|亿元|万元|万亿|亿|万|千|百|%|％|家|个|项|名|人|倍|元|吨|座|所|台|辆|种|年|月|日|天|号|TEU|GW|MW|kW"
 FIGURE = re.compile(
     r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
@@ -56,8 +57,13 @@ def format_answer(answer: Answer, offsets: bool = True) -> str:
 
 
 def figures(text: str) -> list[str]:
-    """Figures in ``text`` with citation markers removed, in order, without spaces."""
-    clean = MARKER.sub("", text)
+    """Figures in ``text`` with citation markers removed, in order, without spaces.
+    A 《title》 is a name, not a claim: its numbers are not figures.
+
+    >>> figures("《第1002号建议的答复》落款于2021年6月18日")
+    ['2021年6月18日']
+    """
+    clean = _TITLE.sub("", MARKER.sub("", text))
     return [re.sub(r"\s+", "", m.group(0)) for m in FIGURE.finditer(clean)]
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.chunking import split_sentences
+from rag.chunking import is_heading, split_sentences
 from rag.cues import coverage, cue_bonus, has_kind, novelty, type_bonus
 from rag.documents import Document, Hit
 from rag.embedding import Encoder
@@ -219,7 +219,7 @@ class SentenceExtractor:
         if _BACK_REFERENCE.match(text[a:b]) and i > 0 and b - sents[i - 1][0] <= self.max_chars:
             a = sents[i - 1][0]
         for a2, b2 in sents[i + 1 :]:
-            if b2 - a > self.max_chars or "\n\n" in text[b:a2]:
-                break  # within the paragraph only
+            if b2 - a > self.max_chars or "\n\n" in text[b:a2] or is_heading(text[a2:b2]):
+                break  # within the paragraph only, and never into the next section's heading
             b = b2
         return a, b

@@ -172,3 +172,26 @@ def test_verify_flags_bad_markers_and_unsupported_sentences():
 
 def test_split_answer_keeps_markers_with_their_sentence():
     assert split_answer("甲。[1]乙[2]。丙！") == ["甲。[1]", "乙[2]。", "丙！"]
+
+
+@pytest.mark.parametrize(
+    "question", ["482号建议是谁提出的？", "118号建议由哪个部门主办？", "第1002号建议的答复是哪天签发的？"]
+)
+def test_metadata_answers_pass_their_own_figures_check(assistant, question):
+    """Every figure the answer states (the proposal number, dates) is in the passage it cites."""
+    answer = assistant.ask(question)
+    sources = {c.n: c.quote for c in answer.citations}
+    assert not answer.refused and verify(answer.text, sources).ok, answer.text
+
+
+@pytest.mark.parametrize("question", ["苏州有几家灯塔工厂？", "那苏北呢？", "苏州打造“智造之城”有哪些举措？"])
+def test_quotes_neither_repeat_nor_run_into_the_next_heading(assistant, question):
+    from rag.chunking import is_heading, split_sentences
+
+    answer = assistant.ask(question)
+    spans = [(c.doc_id, c.start, c.end) for c in answer.citations]
+    for i, (d, a, b) in enumerate(spans):
+        assert not any(d == d2 and a < b2 and a2 < b for d2, a2, b2 in spans[i + 1 :]), spans
+    for c in answer.citations:
+        tail = split_sentences(c.quote)[1:]  # the first sentence may itself be a heading
+        assert not any(is_heading(c.quote[s:e]) for s, e in tail), c.quote

@@ -130,7 +130,7 @@ def test_chat_answers_with_a_linked_citation(web: WebApp) -> None:
     messages, sources, copy = last_reply(web, Q_482)
     assert [m["role"] for m in messages] == ["user", "assistant"]
     assert "胡伏原" in messages[-1]["content"] and 'href="#src-1"' in messages[-1]["content"]
-    assert "<mark>建议人：胡伏原</mark>" in sources
+    assert "<mark>建议人：胡伏原 建议号：482</mark>" in sources  # the header line names both
     assert "胡伏原" in copy
 
 
