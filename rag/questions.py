@@ -63,6 +63,8 @@ _ORG_NAME = re.compile(
     r"(?<![布格结大全开当变时饭赌僵战政骗定出入棋残终平])(?:局|厅|委员会|办公室|研究院|研究所|大学|学院|公司|集团|银行|协会|学会)"
 )
 _ADMIN_PREFIX = re.compile(r"^[\u4e00-\u9fff]{0,4}?[省市县区]")
+# Descriptions, not names: "本地公司", "骨干企业的研究院" name no particular organisation.
+_NOT_A_NAME = re.compile(r"些|本地|当地|骨干|相关|有关|这类|那类|各类|规模|大型|小型|中小|知名|龙头|国内|国外|外地")
 _PLACE_SUFFIX = re.compile(r"(市|省|区|县)$")
 # Too general to decide whether evidence is about the same thing.
 _GENERIC_PLACES = frozenset("我国 全国 中国 我省 我市 全省 全市 国家 地方 各地 本市 本省 境内 国内 国际 全球 世界".split())
@@ -91,7 +93,8 @@ def analyse(text: str) -> Question:
         q.want = "person"
     elif q.field and q.field.endswith("date"):
         q.want = "date"
-    q.entities = _entities(text)
+    # Matching uses the written-out forms, so the entities must too (江苏北部 → 苏北).
+    q.entities = _entities(expand(text))
     q.orgs = _orgs(text)
     return q
 
@@ -129,11 +132,13 @@ def _orgs(text: str) -> list[str]:
 
     >>> _orgs("苏州市科学技术局局长是谁？")
     ['科学技术局']
+    >>> _orgs("哪些苏州本地公司完成了登记？")
+    []
     """
     out = []
     for m in _ORG_NAME.finditer(text):
         name = _ADMIN_PREFIX.sub("", m.group(0))  # the prefix is often abbreviated in the text
-        if len(name) >= 3 and name not in out:
+        if len(name) >= 3 and name not in out and not _NOT_A_NAME.search(name):
             out.append(name)
     return out
 
