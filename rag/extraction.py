@@ -148,7 +148,10 @@ class SentenceExtractor:
         # document: "无锡" in a Suzhou report's company name does not make it about Wuxi.
         # A year may be written without 年 ("2024\n01/04").
         near = doc.title + doc.text[max(0, best.start - self.entity_window) : best.end + self.entity_window]
-        return all(e in near or (e.endswith("年") and e[:-1] in near) for e in q.entities)
+        def named(e: str) -> bool:
+            return e in near or (e.endswith("年") and e[:-1] in near)
+
+        return all(map(named, q.entities)) or all(map(named, q.expanded_entities))
 
     entity_window = 300
     # Weaker evidence than this must hold the kind of answer asked for (number, date, person).

@@ -76,7 +76,8 @@ class Question:
     want: str = "general"  # number | date | person | org | place | list | reason | general
     number: str | None = None  # proposal number named, e.g. "482"
     field: str | None = None  # metadata field asked for
-    entities: list[str] = dc_field(default_factory=list)  # must appear in the evidence
+    entities: list[str] = dc_field(default_factory=list)  # must appear in the evidence...
+    expanded_entities: list[str] = dc_field(default_factory=list)  # ...or these, all of them
     orgs: list[str] = dc_field(default_factory=list)  # organisations named: must appear in the document
 
 
@@ -93,8 +94,9 @@ def analyse(text: str) -> Question:
         q.want = "person"
     elif q.field and q.field.endswith("date"):
         q.want = "date"
-    # Matching uses the written-out forms, so the entities must too (江苏北部 → 苏北).
-    q.entities = _entities(expand(text))
+    q.entities = _entities(text)
+    # Matching also uses the written-out forms, so the evidence may name those (江苏北部 → 苏北).
+    q.expanded_entities = _entities(expand(text))
     q.orgs = _orgs(text)
     return q
 
