@@ -195,3 +195,22 @@ def test_quotes_neither_repeat_nor_run_into_the_next_heading(assistant, question
     for c in answer.citations:
         tail = split_sentences(c.quote)[1:]  # the first sentence may itself be a heading
         assert not any(is_heading(c.quote[s:e]) for s, e in tail), c.quote
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("工业对苏州GDP的贡献有多大？", "40%"),  # the text keeps the short form GDP
+        ("江苏北部在全省年度重点工业工程名单中占多大份额？", "176项"),  # the text says 苏北
+    ],
+)
+def test_places_may_be_named_in_short_or_written_out_form(assistant, question, expected):
+    answer = assistant.ask(question)
+    assert not answer.refused and expected in answer.text, answer.text
+
+
+def test_a_description_is_not_taken_for_an_organisation_name():
+    from rag.questions import analyse
+
+    assert analyse("哪些苏州本地公司完成了登记？").orgs == []
+    assert analyse("苏州市科学技术局局长是谁？").orgs == ["科学技术局"]
