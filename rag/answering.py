@@ -112,7 +112,10 @@ class ExtractiveAnswerer(SentenceExtractor):
         if q.number and not docs:
             return self.refuse(q.text, [], f"第{q.number}号建议或提案")
         for doc in docs:
-            key = next((k for k in (q.field, *FIELD_FALLBACK.get(q.field, ())) if doc.value(k)), None)
+            keys = (q.field, *FIELD_FALLBACK.get(q.field, ()))
+            if q.field == "title" and doc.kind == "答复函" and "答复" not in q.text:
+                keys = ("proposal_title", *keys)  # "第1002号建议的题目": the proposal's, not the letter's
+            key = next((k for k in keys if doc.value(k)), None)
             if key is None:
                 continue
             f = doc.meta[key]
@@ -124,7 +127,9 @@ class ExtractiveAnswerer(SentenceExtractor):
                 word = "提案" if "提案" in q.text else "建议"  # the user's own word for it
                 subject = f"《{doc.title}》（{word}号{q.number}）"
             cites = [make_citation(1, doc, *span)]
-            text = f"{subject}的{label}是{f.value}。[1]"
+            text = (
+                f"{subject}答复的是《{f.value}》。[1]" if key == "proposal_title" else f"{subject}的{label}是{f.value}。[1]"
+            )
             return Answer(question=q.text, text=text, citations=cites)
         return None
 
@@ -167,6 +172,7 @@ FIELD_LABELS = {
     "sign_unit": "落款单位",
     "publish_date": "发布时间",
     "title": "标题",
+    "proposal_title": "所答复的建议",
     "author": "作者",
     "session": "提出会议",
 }

@@ -28,7 +28,9 @@ import numpy as np
 from rag.documents import Chunk, Document
 from rag.lexical import BM25
 
-FORMAT_VERSION = 1
+# Bumped whenever loading, cleaning, metadata or the file layout change what an index holds:
+# an older index is then refused (ask) or rebuilt (ingest), never silently mixed. 2: proposal_title.
+FORMAT_VERSION = 2
 
 
 class IndexError_(Exception):

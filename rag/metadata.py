@@ -98,7 +98,16 @@ def extract_metadata(text: str, doc_id: str = "") -> dict[str, Field]:
     )
     sign_date = _sign_date(text)
     found.update(sign_date=sign_date, sign_unit=_sign_unit(text, sign_date))
+    if found["kind"] is not None and found["kind"].value == "答复函":
+        found["proposal_title"] = _proposal_title(text)
     return {k: v for k, v in found.items() if v is not None}
+
+
+def _proposal_title(text: str) -> Field | None:
+    """A reply letter names the proposal it answers: "(关于……的建议)" under its heading,
+    or "您提出的关于……的建议收悉" in its opening."""
+    head = _search(r"^[(（](?P<v>关于[^\n()（）]{2,80}?的(?:建议|提案|议案))[)）][ \t]*$", text[:600])
+    return head or _search(r"您提出的(?P<v>关于[^\n，,。]{2,80}?的(?:建议|提案|议案))收悉", text)
 
 
 # ---------------------------------------------------------------- identity

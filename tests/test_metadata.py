@@ -176,3 +176,11 @@ def test_salutations() -> None:
 def test_empty_text_has_no_fields() -> None:
     assert extract_metadata("") == {}
     assert extract_metadata("只有一句普通的话。") == {}
+
+
+def test_reply_letter_names_the_proposal_it_answers():
+    root = Path(__file__).resolve().parent.parent / "corpus"
+    doc = load_file(root / "答复函_第1002号建议的答复.txt", root)
+    f = doc.meta["proposal_title"]
+    assert f.value == "关于支持苏北地区加快传统产业高端化、智能化、绿色化改造的建议"
+    assert f.value in doc.text[f.start : f.end]
