@@ -45,8 +45,8 @@ FLAT_MAX_VECTORS = 200_000
 
 def dense_index_for(dim: int, n_vectors: int) -> faiss.Index:
     """The FAISS index for about ``n_vectors`` unit vectors: exact inner product up to
-    ``FLAT_MAX_VECTORS``, HNSW (M=32, efSearch=128) beyond.  Note HNSW cannot remove ids,
-    so incremental deletes need the exact index."""
+    ``FLAT_MAX_VECTORS``, HNSW (M=32, efSearch=128) beyond.  HNSW cannot remove ids, so
+    ``Index`` rebuilds it from its stored vectors on a delete (rare at that size)."""
     if n_vectors <= FLAT_MAX_VECTORS:
         return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
     hnsw = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
@@ -106,7 +106,7 @@ class Index:
         keep = np.array([c.doc_id not in doc_ids for c in self.chunks], dtype=bool)
         gone = self.ids[~keep]
         if self.dense is not None and gone.size:
-            self.dense.remove_ids(gone.astype(np.int64))
+            self._remove_vectors(gone.astype(np.int64))
         self.chunks = [c for c, k in zip(self.chunks, keep, strict=True) if k]
         self.ids = self.ids[keep]
         self.bm25.keep_rows(keep)
@@ -124,6 +124,37 @@ class Index:
         self.ids = np.concatenate([self.ids, ids])
         for d in docs:
             self.docs[d.doc_id] = d
+        self._fit_dense_type()
+
+    # -- the FAISS index type follows the size ------------------------------------
+    def _is_hnsw(self) -> bool:
+        return self.dense is not None and "HNSW" in type(faiss.downcast_index(self.dense.index)).__name__
+
+    def _vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) stored in the dense index; both flat and HNSW keep the vectors."""
+        ids = faiss.vector_to_array(self.dense.id_map).astype(np.int64)
+        return ids, self.dense.index.reconstruct_n(0, self.dense.ntotal)
+
+    def _rebuild_dense(self, keep_ids: np.ndarray | None = None) -> None:
+        ids, vecs = self._vectors()
+        if keep_ids is not None:
+            mask = np.isin(ids, keep_ids)
+            ids, vecs = ids[mask], vecs[mask]
+        self.dense = dense_index_for(self.dim, len(ids))
+        if len(ids):
+            self.dense.add_with_ids(np.ascontiguousarray(vecs, dtype=np.float32), ids)
+
+    def _fit_dense_type(self) -> None:
+        """Exact search up to FLAT_MAX_VECTORS, HNSW beyond (measured, docs/quality.md)."""
+        if self.dense is not None and not self._is_hnsw() and self.dense.ntotal > FLAT_MAX_VECTORS:
+            self._rebuild_dense()
+
+    def _remove_vectors(self, gone: np.ndarray) -> None:
+        if self._is_hnsw():  # HNSW cannot delete: rebuild from the vectors that stay
+            ids, _ = self._vectors()
+            self._rebuild_dense(keep_ids=ids[~np.isin(ids, gone)])
+        else:
+            self.dense.remove_ids(gone)
 
     # -- persistence -----------------------------------------------------------
     def save(self, index_dir: Path) -> None:

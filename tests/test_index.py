@@ -199,3 +199,31 @@ def test_searcher_follows_edits_made_in_place(built):
     for row in (0, n - 1):
         (best, score), *_ = searcher.dense(index.chunks[row].search_text(), 1)
         assert best == row and score == pytest.approx(1.0, abs=1e-5)
+
+
+def test_dense_index_turns_hnsw_beyond_the_flat_limit_and_still_deletes(monkeypatch, tmp_path):
+    """Above FLAT_MAX_VECTORS the index becomes HNSW; deleting rebuilds it without the gone ids."""
+    import faiss
+    import numpy as np
+
+    import rag.index as index_mod
+    from rag.documents import Chunk, Document
+
+    monkeypatch.setattr(index_mod, "FLAT_MAX_VECTORS", 10)
+    rng = np.random.default_rng(0)
+    index = Index(embed_model="test", dim=8, chunk_size=320, chunk_overlap=60)
+    for d in range(3):
+        doc = Document(doc_id=f"d{d}.txt", text="甲乙丙丁。" * 8)
+        chunks = [Chunk(f"d{d}.txt#{i}", doc.doc_id, "甲乙丙丁。", 5 * i, 5 * i + 5) for i in range(6)]
+        vecs = rng.normal(size=(6, 8)).astype(np.float32)
+        index.add([doc], chunks, vecs / np.linalg.norm(vecs, axis=1, keepdims=True))
+    assert "HNSW" in type(faiss.downcast_index(index.dense.index)).__name__ and index.dense.ntotal == 18
+    index.remove_docs({"d1.txt"})
+    assert index.dense.ntotal == 12 and len(index.chunks) == 12
+    stored = set(faiss.vector_to_array(index.dense.id_map).tolist())
+    assert stored == set(index.ids.tolist())
+    index.save(tmp_path / "idx")
+    again = Index.load(tmp_path / "idx")
+    assert "HNSW" in type(faiss.downcast_index(again.dense.index)).__name__
+    _, found = again.dense.search(index._vectors()[1][:1], 1)
+    assert found[0][0] in stored
