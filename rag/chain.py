@@ -40,7 +40,15 @@ def validate_question(question: object, max_chars: int = 500) -> str:
         raise InputError("问题中没有文字，请用中文写出要问的内容，例如“482号建议是谁提出的？”。")
     if not re.search(r"[\u3400-\u9fff\d]", q):  # "x", "hello": the documents are Chinese
         raise InputError("请用中文提问（资料库中的文件都是中文），例如“482号建议是谁提出的？”。")
+    if _SMALL_TALK.fullmatch(q):  # thanks and greetings are not questions about the documents
+        raise InputError("不客气！请直接提出与资料有关的问题，例如“118号建议由哪个部门主办？”。")
     return q
+
+
+_SMALL_TALK = re.compile(
+    r"(?:谢谢|多谢|感谢|谢了|你好|您好|嗨|哈喽|早上好|下午好|晚上好|再见|拜拜|好的|好|嗯|收到|明白了?|知道了|OK|ok)"
+    r"(?:你|您|啦|了|呀|哈|！|!|。|～|~|\s)*"
+)
 
 
 class Assistant:

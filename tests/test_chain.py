@@ -30,3 +30,13 @@ def test_questions_without_searchable_text_get_a_reason(question: object, expect
 @pytest.mark.parametrize("question", ["482号建议是谁提出的？", "5G工厂有几家", "AI大模型  应用", "  灯塔工厂\n"])
 def test_ordinary_questions_pass_with_whitespace_normalised(question: str) -> None:
     assert validate_question(question) == " ".join(question.split())
+
+
+@pytest.mark.parametrize("text", ["谢谢", "谢谢你！", "您好", "好的。"])
+def test_small_talk_gets_a_friendly_pointer_not_a_search(text):
+    with pytest.raises(InputError, match="请直接提出与资料有关的问题"):
+        validate_question(text)
+
+
+def test_questions_that_start_like_small_talk_still_pass():
+    assert validate_question("你好，482号建议是谁提出的？") == "你好，482号建议是谁提出的？"
