@@ -71,6 +71,9 @@ class ExtractiveAnswerer(SentenceExtractor):
         return Answer(question=question, text="".join(text), citations=cites, hits=hits)
 
     def _answer_one(self, question: str, hits: list[Hit]) -> Answer:
+        m = _BARE_NUMBER.fullmatch(question.strip(" ？?。"))
+        if m:  # staff often type just the number: give the proposal's record card
+            return self.record_card(question, m.group(1))
         q = analyse(question)
         meta = self.answer_from_metadata(q)
         if meta is not None:
@@ -144,6 +147,26 @@ class ExtractiveAnswerer(SentenceExtractor):
         a, b = min(f.start, num.start), max(f.end, num.end)
         return (a, b) if b - a <= 120 else None
 
+    def record_card(self, question: str, number: str) -> Answer:
+        """《标题》（建议号N）：建议人…[1]；主办单位…[2]；答复时间…[3]。 — each field cited."""
+        docs = [d for d in self.index.docs.values() if d.value("number") == number]
+        if not docs:
+            return self.refuse(question, [], f"第{number}号建议或提案")
+        doc = docs[0]
+        parts: list[str] = []
+        cites: list[Citation] = []
+        for key in CARD_FIELDS:
+            f = doc.meta.get(key)
+            if f is None or not f.value:
+                continue
+            span = (self._field_span(doc, f, number) if not cites else None) or (f.start, f.end)
+            cites.append(make_citation(len(cites) + 1, doc, *span))
+            parts.append(f"{FIELD_LABELS[key]}{f.value}[{len(cites)}]")
+        if not cites:
+            return self.refuse(question, [], f"第{number}号的办理信息")
+        text = f"《{doc.title}》（编号{number}）：" + "；".join(parts) + "。"
+        return Answer(question=question, text=text, citations=cites)
+
     def _docs_named(self, q: Question) -> list[Document]:
         docs = list(self.index.docs.values())
         if q.number:
@@ -151,6 +174,10 @@ class ExtractiveAnswerer(SentenceExtractor):
         named = [d for d in docs if d.value("proposer") and d.value("proposer") in q.text]
         return named or [d for d in docs if len(d.value("title")) >= 6 and d.value("title")[2:12] in q.text]
 
+
+# "482", "第482号", "482号建议": a number alone asks for the proposal's record.
+_BARE_NUMBER = re.compile(r"第?\s*(\d{1,5})\s*号?\s*(?:建议|提案|议案)?")
+CARD_FIELDS = ("proposer", "host_unit", "co_units", "reply_date", "handling_type", "sign_unit", "sign_date")
 
 # A reply letter names its answering unit and date in the signature instead.
 FIELD_FALLBACK = {

@@ -214,3 +214,15 @@ def test_a_description_is_not_taken_for_an_organisation_name():
 
     assert analyse("哪些苏州本地公司完成了登记？").orgs == []
     assert analyse("苏州市科学技术局局长是谁？").orgs == ["科学技术局"]
+
+
+@pytest.mark.parametrize(("typed", "who"), [("482", "胡伏原"), ("第118号", "市致公党"), ("1002号建议", "陆惠芬")])
+def test_a_number_alone_gives_the_proposals_record_card_all_cited(assistant, typed, who):
+    answer = assistant.ask(typed)
+    sources = {c.n: c.quote for c in answer.citations}
+    assert not answer.refused and who in answer.text and len(answer.citations) >= 2
+    assert verify(answer.text, sources).ok, answer.text
+
+
+def test_a_number_no_document_has_is_refused(assistant):
+    assert assistant.ask("999").refused
