@@ -9,7 +9,6 @@ Screenshots of each tab go to docs/screenshots/.  Never downloads a browser.
 
 from __future__ import annotations
 
-import importlib
 import os
 import socket
 import subprocess
@@ -27,14 +26,6 @@ from conftest import ROOT, copy_corpus
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (/usr/bin/chromium)")
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
-
-
-def importable(module: str) -> bool:
-    try:
-        importlib.import_module(module)
-    except ImportError:
-        return False
-    return True
 
 
 SHOTS = ROOT / "docs" / "screenshots"
@@ -161,7 +152,6 @@ def test_too_long_question_gets_a_message(browser_page) -> None:
     assert "问题过长" in reply
 
 
-@pytest.mark.skipif(not importable("rag.drafting"), reason="rag.drafting not importable yet")
 def test_draft_reply_for_482_and_download_docx(browser_page, tmp_path: Path) -> None:
     page, _ = browser_page
     open_tab(page, "答复函起草")
@@ -178,7 +168,6 @@ def test_draft_reply_for_482_and_download_docx(browser_page, tmp_path: Path) -> 
     assert b"word/document.xml" in target.read_bytes()
 
 
-@pytest.mark.skipif(not importable("rag.briefing"), reason="rag.briefing not importable yet")
 def test_brief(browser_page) -> None:
     page, _ = browser_page
     open_tab(page, "新人简报")
