@@ -97,6 +97,16 @@ def make_settings(corpus_dir: Path, index_dir: Path, embed_model: str = "none", 
     return Settings.from_env(corpus_dir=corpus_dir, index_dir=index_dir, embed_model=embed_model, **base)
 
 
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory):
+    """A BM25-only Assistant over a private copy of the corpus, built once for the session.
+    Shared: tests that use it only read; tests that edit a corpus build their own."""
+    from rag.chain import Assistant
+
+    tmp = tmp_path_factory.mktemp("shared-assistant")
+    return Assistant.open(make_settings(copy_corpus(tmp / "corpus"), tmp / "index"))
+
+
 @pytest.fixture
 def counting_encoder() -> CountingEncoder:
     return CountingEncoder()

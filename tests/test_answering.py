@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DOC_482, Q_482, Q_HANGZHOU, copy_corpus, make_settings
+from conftest import DOC_482, Q_482, Q_HANGZHOU
 from langchain_core.documents import Document as LCDocument
 
-from rag.chain import Assistant
 from rag.citations import MARKER, check_sentence, figures, split_answer, verify
 from rag.documents import Answer
 from rag.retrieval import PolicyRetriever, rrf
@@ -14,13 +13,6 @@ from rag.retrieval import PolicyRetriever, rrf
 # Answered from parsed metadata (a field of the named proposal) and from quoted sentences.
 METADATA_QUESTIONS = [Q_482, "第1002号建议的答复由哪个单位主办？"]
 QUOTED_QUESTIONS = ["苏州集聚了几家灯塔工厂？", "从科教维度推进我市新型工业化的建议提出了哪些对策？"]
-
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory) -> Assistant:
-    root = tmp_path_factory.mktemp("answering")
-    settings = make_settings(copy_corpus(root / "corpus"), root / "index")
-    return Assistant.open(settings, encoder=None)
 
 
 # -- retrieval ---------------------------------------------------------------------

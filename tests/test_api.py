@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import openai
 import pytest
-from conftest import DOC_482, Q_482, copy_corpus, make_settings
+from conftest import DOC_482, Q_482
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
@@ -44,12 +44,6 @@ def running_server(app) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
-
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    tmp = tmp_path_factory.mktemp("api")
-    return Assistant.open(make_settings(copy_corpus(tmp / "corpus"), tmp / "index"))
 
 
 @pytest.fixture(scope="module")

@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from rag.briefing import brief
-from rag.chain import Assistant
 from rag.citations import MARKER, unsupported_figures
-from rag.config import Settings
 from rag.drafting import DraftError
 from rag.render import Draft
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory) -> Assistant:
-    tmp = tmp_path_factory.mktemp("briefing")
-    shutil.copytree(CORPUS, tmp / "corpus")
-    settings = Settings.from_env(corpus_dir=tmp / "corpus", index_dir=tmp / "index", embed_model="none")
-    return Assistant.open(settings)
 
 
 @pytest.fixture(scope="module")

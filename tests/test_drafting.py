@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.chain import Assistant
 from rag.citations import MARKER, PLACEHOLDER, unsupported_figures
-from rag.config import Settings
 from rag.documents import Document, Field
 from rag.drafting import DraftError, draft_reply, resolve_proposal, salutation, topic_of, with_marker
 from rag.evidence import EvidenceFinder, fact_span
@@ -20,14 +18,6 @@ from rag.render import Draft
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 P482 = "482号建议_从科教维度推进我市新型工业化.txt"
 P118 = "118号建议_人工智能与产业深度融合.txt"
-
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory) -> Assistant:
-    tmp = tmp_path_factory.mktemp("drafting")
-    shutil.copytree(CORPUS, tmp / "corpus")
-    settings = Settings.from_env(corpus_dir=tmp / "corpus", index_dir=tmp / "index", embed_model="none")
-    return Assistant.open(settings)
 
 
 @pytest.fixture(scope="module")

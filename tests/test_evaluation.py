@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from rag.chain import Assistant
-from rag.config import Settings
 from rag.documents import Citation
 from rag.evaluation import (
     citation_ok,
@@ -32,15 +29,6 @@ GOLD = [
      "doc": [DOC_482, "118号建议_人工智能与产业深度融合.txt"], "type": "multi"},
     {"q": "杭州市推进新型工业化出台了哪些扶持政策？", "answers": [], "doc": None, "type": "unanswerable"},
 ]
-
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory) -> Assistant:
-    tmp = tmp_path_factory.mktemp("eval")
-    corpus = tmp / "corpus"
-    shutil.copytree(ROOT / "corpus", corpus)
-    settings = Settings.from_env(corpus_dir=corpus, index_dir=tmp / "index", embed_model="none")
-    return Assistant.open(settings)
 
 
 @pytest.fixture(scope="module")

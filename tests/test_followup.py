@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Q_482, copy_corpus, make_settings
+from conftest import Q_482
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
@@ -84,12 +84,6 @@ def test_unusable_llm_output_falls_back_to_rules(reply: Any) -> None:
     out = condense("那苏北呢？", [(SOUTH, "")], llm, ROOT / "prompts")
     assert out == condense_by_rules("那苏北呢？", [(SOUTH, "")]) == "苏北地区新增省级企业技术中心多少家？"
     assert llm.prompts  # the model was asked first
-
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    tmp = tmp_path_factory.mktemp("followup")
-    return Assistant.open(make_settings(copy_corpus(tmp / "corpus"), tmp / "index"))
 
 
 def test_assistant_answers_a_follow_up(assistant: Assistant) -> None:

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 import pytest
-from conftest import Q_482, copy_corpus, make_settings
+from conftest import Q_482
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
@@ -47,12 +47,6 @@ def quote_first_source(messages: list[BaseMessage]) -> str:
     body = messages[0].content.split("[1] ", 1)[1].split("\n", 1)[1]
     sentence = re.match(r"[^。！？\n]+[。！？]?", body.strip()).group(0)
     return sentence.rstrip("。") + "。[1]"
-
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    tmp = tmp_path_factory.mktemp("gen")
-    return Assistant.open(make_settings(copy_corpus(tmp / "corpus"), tmp / "index"))
 
 
 @pytest.fixture(scope="module")
