@@ -77,17 +77,17 @@ class Assistant:
 
     @classmethod
     def open(
-        cls, settings: Settings, encoder: Encoder | None = None, build_if_missing: bool = True, llm: Any = None
+        cls, settings: Settings, encoder: Encoder | None = None, llm: Any = None
     ) -> Assistant:
-        """Load the index (building it from the corpus first when missing); the chat model
-        comes from ``settings.llm_backend`` unless one is passed in."""
+        """Load the index (building it from the corpus first when missing, unless
+        ``settings.auto_build`` is off); the chat model comes from ``settings.llm_backend``
+        unless one is passed in."""
         encoder = encoder if encoder is not None else make_encoder(settings)
         if llm is None and settings.llm_backend != "extractive":
             from rag.llm import make_chat_model
 
             llm = make_chat_model(settings)
-        auto = build_if_missing and settings.auto_build
-        if auto and not (Path(settings.index_dir) / "manifest.json").exists():
+        if settings.auto_build and not (Path(settings.index_dir) / "manifest.json").exists():
             build(settings, encoder)
         return cls(Index.load(Path(settings.index_dir)), encoder, settings, llm=llm)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -103,8 +104,8 @@ def test_dense_search_finds_a_chunk_by_its_own_text(dense_index, tiny_encoder):
 def test_assistant_with_the_tiny_model(dense_index, tiny_st_path):
     corpus, index_dir = dense_index
     settings = make_settings(corpus, index_dir, embed_model=str(tiny_st_path))
-    assistant = Assistant.open(settings, build_if_missing=False)  # loads the model from settings
+    assistant = Assistant.open(replace(settings, auto_build=False))  # loads the model from settings
     answer = assistant.ask(Q_482)
     assert "胡伏原" in answer.text and answer.citations[0].doc_id == DOC_482
     with pytest.raises(IndexError_, match="向量模型"):
-        Assistant.open(make_settings(corpus, index_dir, embed_model="none"), build_if_missing=False)
+        Assistant.open(make_settings(corpus, index_dir, embed_model="none", auto_build=False))

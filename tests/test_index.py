@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -130,7 +131,7 @@ def test_assistant_refuses_an_index_built_with_another_model(built):
     with pytest.raises(IndexError_, match="rebuild"):
         Assistant(Index.load(root / "index"), None, make_settings(corpus, root / "index"))
     with pytest.raises(IndexError_, match="rebuild"):
-        Assistant.open(settings, encoder=CountingEncoder(name="another-model"), build_if_missing=False)
+        Assistant.open(replace(settings, auto_build=False), encoder=CountingEncoder(name="another-model"))
 
 
 def test_assistant_refuses_an_index_with_other_chunking(built):
@@ -138,14 +139,14 @@ def test_assistant_refuses_an_index_with_other_chunking(built):
     for size, overlap in ((200, 60), (320, 0)):
         settings = make_settings(corpus, root / "index", encoder.name, chunk_size=size, chunk_overlap=overlap)
         with pytest.raises(IndexError_) as err:
-            Assistant.open(settings, encoder=encoder, build_if_missing=False)
+            Assistant.open(replace(settings, auto_build=False), encoder=encoder)
         assert "分块设置 320/60" in str(err.value) and "--rebuild" in str(err.value)
 
 
 def test_missing_index_gives_a_clear_message(tmp_path):
     settings = make_settings(CORPUS, tmp_path / "nowhere")
     with pytest.raises(IndexError_) as err:
-        Assistant.open(settings, encoder=None, build_if_missing=False)
+        Assistant.open(replace(settings, auto_build=False), encoder=None)
     assert "找不到索引" in str(err.value) and "python -m rag ingest" in str(err.value)
     assert not (tmp_path / "nowhere").exists(), "nothing is built when told not to"
 

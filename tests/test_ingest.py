@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -183,7 +184,7 @@ def test_empty_corpus_gives_an_empty_index_and_clear_refusals(tmp_path):
     index = Index.load(tmp_path / "index")
     assert index.chunks == [] and index.docs == {} and index.dense.ntotal == 0
     settings = make_settings(tmp_path / "corpus", tmp_path / "index", embed_model=encoder.name)
-    assistant = Assistant.open(settings, encoder=encoder, build_if_missing=False)
+    assistant = Assistant.open(replace(settings, auto_build=False), encoder=encoder)
     assert assistant.retrieve("苏州灯塔工厂有几家？") == []
     for q in ["苏州灯塔工厂有几家？", Q_482]:
         answer = assistant.ask(q)
