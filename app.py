@@ -4,7 +4,7 @@
     python app.py --host 0.0.0.0 --port 8080
 
 Offline by construction: analytics off, system fonts only (no CDN), no share
-link.  When ``rag.api`` exists the OpenAI-compatible API is served beside the UI.
+link.  The OpenAI-compatible API (``rag.api``) is served beside the UI.
 """
 
 from __future__ import annotations
@@ -143,24 +143,14 @@ def serve(web: WebApp, host: str, port: int) -> None:
     look = {"theme": THEME, "css": CSS, "head": HEAD, "footer_links": ["settings"]}
     off = {"ssr_mode": False, "mcp_server": False, "pwa": False, "enable_monitoring": False,
            "max_file_size": f"{web.settings.max_file_mb}mb"}  # Gradio refuses bigger uploads before storing them
-    create_app = _api_factory()
-    if create_app is None:
-        demo.launch(server_name=host, server_port=port, share=False, **off, **look)
-        return
     import uvicorn
+
+    from rag.api import create_app
 
     # LiveAssistant: the API keeps answering from the current index after uploads and deletions.
     app = gr.mount_gradio_app(create_app(LiveAssistant(web)), demo, path="", **off, **look)
     print(f"* 界面：http://{host}:{port}/   API：http://{host}:{port}/v1/chat/completions", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
-
-
-def _api_factory():
-    try:
-        from rag.api import create_app
-    except ImportError:
-        return None
-    return create_app
 
 
 def main(argv: list[str] | None = None) -> int:

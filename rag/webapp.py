@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import html
-import importlib
 import re
 import shutil
 import tempfile
@@ -23,11 +22,14 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from rag.briefing import brief
 from rag.chain import Assistant, IndexError_, InputError, build, validate_question
 from rag.config import Settings
 from rag.documents import Answer, Document
+from rag.drafting import draft_reply
 from rag.embedding import make_encoder
 from rag.loading import LoadError, load_file
+from rag.render import Draft
 from rag.webview import (
     PLACEHOLDER,
     UploadError,
@@ -243,36 +245,33 @@ class WebApp:
             proposal, name = doc_id, doc_id
         else:
             return "", None, None, "请选择一份建议/提案，或上传一份。"
-        return self._make("rag.drafting", "draft_reply", proposal, "答复函_" + name)
+        return self._make(draft_reply, proposal, "答复函_" + name)
 
     def brief(self, topic: str | None) -> DraftView:
         topic = " ".join(str(topic or "").split())
-        return self._make("rag.briefing", "brief", topic, "简报_" + topic[:30])
+        return self._make(brief, topic, "简报_" + topic[:30])
 
-    def _make(self, module: str, function: str, arg: str, name: str) -> DraftView:
-        """Call ``module.function(assistant, arg)`` and render the Draft; errors become messages."""
-        mod = _optional(module)
-        if mod is None:
-            return "", None, None, f"此功能尚未安装（缺少 {module} 模块）。"
+    def _make(self, make: Callable[[Assistant, str], Draft], arg: str, name: str) -> DraftView:
+        """Call ``make(assistant, arg)`` and render the Draft; errors become messages."""
         if self.assistant is None:
             return "", None, None, escape(self.error)
         try:
-            return self._render_draft(getattr(mod, function)(self.assistant, arg), name)
+            return self._render_draft(make(self.assistant, arg), name)
         except ValueError as exc:  # DraftError and friends carry a sentence for the user
             return "", None, None, escape(str(exc))
         except Exception as exc:
             return "", None, None, escape(f"生成失败：{exc}")
 
-    def _render_draft(self, draft: object, name: str) -> DraftView:
-        markdown = draft.markdown()  # type: ignore[attr-defined]
+    def _render_draft(self, draft: Draft, name: str) -> DraftView:
+        markdown = draft.markdown()
         stem = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", name.rsplit(".", 1)[0]).strip("_") or "draft"
         self.downloads.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(prefix="draft-", dir=self.downloads))  # one per request: no clobbering
         files = []
         for suffix in (".md", ".docx"):
-            draft.save(folder / f"{stem}{suffix}")  # type: ignore[attr-defined]
+            draft.save(folder / f"{stem}{suffix}")
             files.append(str(folder / f"{stem}{suffix}"))
-        problems = list(getattr(draft, "problems", []) or [])
+        problems = list(draft.problems)
         todo = len(PLACEHOLDER.findall(markdown))
         message = f"已生成，{todo} 处〔待补〕需人工填写。" if todo else "已生成。"
         if problems:  # shown as Markdown: a topic or title like "<script>…" must stay text
@@ -308,12 +307,3 @@ def _original_name(path: Path) -> str:
 def _tick(progress: Progress | None, fraction: float, desc: str) -> None:
     if progress is not None:
         progress(fraction, desc=desc)
-
-
-def _optional(module: str):
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return None
