@@ -35,10 +35,10 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from rag.citations import MARKER
 from rag.cli import EXTRA_PARSERS, command
 
 _STRIP = re.compile(r"[\s|]+")
-_MARKER = re.compile(r"\[\d{1,3}\]")
 SCORE_CHARS = 120  # answers are also scored on their first 120 characters
 
 
@@ -48,7 +48,7 @@ def norm(text: str) -> str:
 
 def answer_body(text: str) -> str:
     """The answer without citation markers (they are not content)."""
-    return _MARKER.sub("", text)
+    return MARKER.sub("", text)
 
 
 def hit_any(text: str, answers: list[str]) -> bool:
@@ -113,8 +113,8 @@ def _sentences_by_marker(text: str) -> dict[int, str]:
     """Marker number → the answer sentence it follows (extractive answers quote then cite)."""
     out: dict[int, str] = {}
     last = 0
-    for m in _MARKER.finditer(text):
-        n = int(m.group(0)[1:-1])
+    for m in MARKER.finditer(text):
+        n = int(m.group(1))
         out.setdefault(n, text[last : m.start()])
         last = m.end()
     return out

@@ -12,13 +12,12 @@ import re
 import unicodedata
 from pathlib import Path
 
-from rag.citations import format_answer
+from rag.citations import MARKER, format_answer
 from rag.documents import Answer, Document
 from rag.loading import SUPPORTED
 
 LIBRARY_HEADERS = ["文件", "类型", "标题", "编号", "提出人", "主办单位", "日期", "块数"]
 PROPOSAL_KINDS = ("建议", "提案")
-_MARKER = re.compile(r"\[(\d{1,3})\]")
 PLACEHOLDER = re.compile(r"〔待补[^〕]*〕")
 _RIGHT = re.compile(r'&lt;div align="right">([^&<\n]*(?:&amp;[^&<\n]*)*)&lt;/div>')
 _BAD_NAME_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
@@ -35,7 +34,7 @@ def render_answer(answer: Answer) -> str:
     """Answer text as Markdown; each [n] links to ``#src-n`` in the sources panel."""
     text = escape(answer.text)
     if answer.citations:
-        text = _MARKER.sub(lambda m: f'<a href="#src-{m.group(1)}" class="cite">[{m.group(1)}]</a>', text)
+        text = MARKER.sub(lambda m: f'<a href="#src-{m.group(1)}" class="cite">[{m.group(1)}]</a>', text)
     return text
 
 
