@@ -65,7 +65,10 @@ def build_ours(docs: list[Document], encoder, settings: Settings) -> Pipeline:
     name, dim = (encoder.name, encoder.dim) if encoder else ("none", 0)
     index = Index(embed_model=name, dim=dim, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap)
     chunks = [c for d in docs for c in chunk_document(d, settings.chunk_size, settings.chunk_overlap)]
-    index.add(docs, chunks, embed_chunks(chunks, encoder) if encoder else None)
+    # Chunks are embedded once, by the encoder itself (in worker processes: rag/workers.py);
+    # the benchmark's cache is for the questions both pipelines encode.
+    vectors = embed_chunks(chunks, getattr(encoder, "inner", encoder), workers=settings.embed_workers) if encoder else None
+    index.add(docs, chunks, vectors)
     searcher = HybridSearcher(index, encoder, settings.dense_weight, settings.candidates, settings.rrf_k)
     answerer = ExtractiveAnswerer(index)
 

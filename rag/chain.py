@@ -158,6 +158,7 @@ def build(settings: Settings, encoder: Encoder | None, rebuild: bool = False, pr
         rebuild=rebuild,
         max_bytes=settings.max_file_mb * 1024 * 1024,
         progress=progress,
+        workers=settings.embed_workers,
     )
 
 

