@@ -172,14 +172,17 @@ def faiss_compare(vectors, n_queries: int = 200, k: int = 10) -> dict:
 def run_speed(sizes: list[int], settings: Settings, real_up_to: int, n_questions: int = 200) -> list[dict]:
     import dataclasses
     import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
 
     questions = _speed_questions(n_questions)
     sd = {k: v for k, v in dataclasses.asdict(settings).items()}
     ctx = mp.get_context("spawn")
     out = []
     for n in sizes:
-        with ctx.Pool(1) as pool:
-            out.append(pool.apply(speed_level, (n, sd, n <= real_up_to, questions)))
+        # a fresh process per size (its own peak RSS); not a Pool, whose daemonic workers could
+        # not start the embedding workers (rag/workers.py)
+        with ProcessPoolExecutor(1, mp_context=ctx) as pool:
+            out.append(pool.submit(speed_level, n, sd, n <= real_up_to, questions).result())
     return out
 
 

@@ -58,6 +58,7 @@ def can_fork(encoder: Encoder, n_texts: int, workers: int) -> bool:
         and getattr(encoder, "fork_safe", False)
         and "fork" in mp.get_all_start_methods()
         and threading.active_count() == 1
+        and not mp.current_process().daemon  # a Pool's worker may not start processes
     )
 
 
