@@ -58,6 +58,7 @@ def build_ours(docs: list[Document], encoder, settings: Settings) -> Pipeline:
     """This project's chunking, hybrid search and extractive answerer over ``docs``, in memory."""
     from rag.answering import ExtractiveAnswerer
     from rag.chunking import chunk_document
+    from rag.glossary import load_glossary
     from rag.index import Index
     from rag.ingest import embed_chunks
     from rag.retrieval import HybridSearcher
@@ -69,8 +70,9 @@ def build_ours(docs: list[Document], encoder, settings: Settings) -> Pipeline:
     # the benchmark's cache is for the questions both pipelines encode.
     vectors = embed_chunks(chunks, getattr(encoder, "inner", encoder), workers=settings.embed_workers) if encoder else None
     index.add(docs, chunks, vectors)
-    searcher = HybridSearcher(index, encoder, settings.dense_weight, settings.candidates, settings.rrf_k)
-    answerer = ExtractiveAnswerer(index)
+    glossary = load_glossary(settings.glossary_file)
+    searcher = HybridSearcher(index, encoder, settings.dense_weight, settings.candidates, settings.rrf_k, glossary)
+    answerer = ExtractiveAnswerer(index, glossary=glossary)
 
     def run(q: str) -> tuple[list[str], str]:
         hits = searcher.search(q, max(10, settings.top_k))

@@ -66,6 +66,7 @@ def speed_level(n_chunks: int, settings_dict: dict, real_vectors: bool, question
     from rag.answering import ExtractiveAnswerer
     from rag.chunking import chunk_document
     from rag.embedding import UseEncoder
+    from rag.glossary import load_glossary
     from rag.index import Index
     from rag.ingest import embed_chunks
     from rag.retrieval import HybridSearcher
@@ -97,8 +98,9 @@ def speed_level(n_chunks: int, settings_dict: dict, real_vectors: bool, question
     with tempfile.TemporaryDirectory() as tmp:
         index.save(Path(tmp))
         disk = sum(f.stat().st_size for f in Path(tmp).rglob("*") if f.is_file())
-    searcher = HybridSearcher(index, encoder, s.dense_weight, s.candidates, s.rrf_k)
-    answerer = ExtractiveAnswerer(index)
+    glossary = load_glossary(s.glossary_file)
+    searcher = HybridSearcher(index, encoder, s.dense_weight, s.candidates, s.rrf_k, glossary)
+    answerer = ExtractiveAnswerer(index, glossary=glossary)
     for q in questions[:5]:
         answerer.answer(q, searcher.search(q, s.top_k))
     secs = []

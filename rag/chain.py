@@ -21,6 +21,7 @@ from rag.answering import ExtractiveAnswerer
 from rag.config import Settings
 from rag.documents import Answer, Hit
 from rag.embedding import Encoder, make_encoder
+from rag.glossary import Glossary, load_glossary
 from rag.index import Index, IndexError_
 from rag.ingest import IngestReport, ingest
 from rag.retrieval import HybridSearcher, PolicyRetriever
@@ -52,7 +53,14 @@ _SMALL_TALK = re.compile(
 
 
 class Assistant:
-    def __init__(self, index: Index, encoder: Encoder | None, settings: Settings, llm: Any = None) -> None:
+    def __init__(
+        self,
+        index: Index,
+        encoder: Encoder | None,
+        settings: Settings,
+        llm: Any = None,
+        glossary: Glossary | None = None,
+    ) -> None:
         name, dim = (encoder.name, encoder.dim) if encoder else ("none", 0)
         hint = f"python -m rag ingest {settings.corpus_dir} --index {settings.index_dir} --rebuild"
         index.check_compatible(name, dim, settings.chunk_size, settings.chunk_overlap, hint)
@@ -60,10 +68,10 @@ class Assistant:
         self.encoder = encoder
         self.settings = settings
         self.searcher = HybridSearcher(
-            index, encoder, settings.dense_weight, settings.candidates, settings.rrf_k
+            index, encoder, settings.dense_weight, settings.candidates, settings.rrf_k, glossary
         )
         self.retriever = PolicyRetriever(searcher=self.searcher, k=settings.top_k)
-        self.answerer = ExtractiveAnswerer(index)
+        self.answerer = ExtractiveAnswerer(index, glossary=glossary)
         # An optional LangChain chat model (rag.llm): answers are generated, then verified.
         self.llm = llm
         self.generator = None
@@ -87,9 +95,10 @@ class Assistant:
             from rag.llm import make_chat_model
 
             llm = make_chat_model(settings)
+        glossary = load_glossary(settings.glossary_file)
         if settings.auto_build and not (Path(settings.index_dir) / "manifest.json").exists():
             build(settings, encoder)
-        return cls(Index.load(Path(settings.index_dir)), encoder, settings, llm=llm)
+        return cls(Index.load(Path(settings.index_dir)), encoder, settings, llm=llm, glossary=glossary)
 
     def _build_chain(self) -> Runnable:
         def validate(q: str) -> str:

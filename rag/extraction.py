@@ -32,6 +32,7 @@ from rag.chunking import is_heading, split_sentences
 from rag.cues import coverage, cue_bonus, has_kind, novelty, type_bonus
 from rag.documents import Document, Hit
 from rag.embedding import Encoder
+from rag.glossary import Glossary
 from rag.index import Index
 from rag.lexical import bigrams, words
 from rag.questions import Question, expand
@@ -67,11 +68,20 @@ class SentenceExtractor:
     """
 
     def __init__(
-        self, index: Index, max_chars: int = 120, min_coverage: float = 0.2, encoder: Encoder | None = None
+        self,
+        index: Index,
+        max_chars: int = 120,
+        min_coverage: float = 0.2,
+        encoder: Encoder | None = None,
+        glossary: Glossary | None = None,
     ) -> None:
         self.index = index
         self.max_chars = max_chars
         self.min_coverage = min_coverage
+        # Equivalent wordings (rag/glossary.py): question and sentences are compared after both
+        # are written in the glossary's canonical words.  None = as written.
+        self.glossary = glossary
+        self._doc_norm: dict[tuple[str, str, int], str] = {}
         # Optional sentence encoder (the index's): reranks the best lexical candidates by meaning
         # and lets a paraphrase with few shared words be trusted.  None = lexical only.
         self.encoder = encoder
@@ -85,19 +95,21 @@ class SentenceExtractor:
         for rank, hit in enumerate(hits):
             c = hit.chunk
             text = self.index.docs[c.doc_id].text
+            title = self._norm(c.title).lower()
             # Terms of the title pick the document, not the sentence: they are left out here.
-            sent_weights = {t: w for t, w in weights.items() if t not in c.title.lower()} or weights
+            sent_weights = {t: w for t, w in weights.items() if t not in title} or weights
             prev = ""
             for s, e in split_sentences(text, c.start, c.end):
                 sent = text[s:e]
+                norm = self._norm(sent)
                 if (c.doc_id, s) not in seen and novelty(sent, q.text) >= self.min_novelty:
                     seen.add((c.doc_id, s))
-                    ctx = coverage(weights, f"{c.title} {c.heading} {prev} {sent}")
-                    cov = coverage(sent_weights, sent)
+                    ctx = coverage(weights, f"{title} {self._norm(c.heading)} {prev} {norm}")
+                    cov = coverage(sent_weights, norm)
                     kind = type_bonus(q, sent) + cue_bonus(q.text, sent)
                     score = cov + self.w_ctx * ctx + self.w_type * kind + self.w_rank / (1 + rank)
                     out.append(Scored(c.doc_id, s, e, score, ctx, rank))
-                prev = sent
+                prev = norm
         out.sort(key=lambda x: -x.score)
         return out
 
@@ -105,11 +117,16 @@ class SentenceExtractor:
     expand = True  # write out 沪/首都/AI… before matching (questions.expand)
     min_novelty = 0.0  # share of a sentence's characters the question does not already contain
 
+    def _norm(self, text: str) -> str:
+        return self.glossary.normalize(text) if self.glossary is not None else text
+
     def _term_weights(self, question: str) -> dict[str, float]:
-        """IDF of the question's words, half the IDF for its character bigrams; question words dropped."""
+        """IDF of the question's words, half the IDF for its character bigrams; question words dropped.
+        Computed on the question in the glossary's canonical words (sentences are compared the same way)."""
         bm = self.index.bm25
         # "118号建议" picks the document (hits are filtered by number); in its sentences it is noise.
         number = _NUMBER_TERM.sub("", expand(question)) if self.expand else _NUMBER_TERM.sub("", question)
+        number = self._norm(number)
         w = {t: bm.idf(t) for t in words(number) if not _QUESTION_WORD.search(t)}
         for t in bigrams(number):
             if not _QUESTION_WORD.search(t):
@@ -140,24 +157,46 @@ class SentenceExtractor:
         sentence = doc.text[best.start : best.end]
         if weak and (not has_kind(q, sentence) or novelty(sentence, q.text) < self.weak_novelty):
             return False
+        if q.want in self.kind_always and not has_kind(q, sentence):
+            return False
+        if novelty(sentence, q.text) < self.min_new:
+            return False
         if self.key_terms and not self._key_terms_near(q, best, doc):
             return False
         if not all(o in doc.text for o in q.orgs):
+            return False
+        # "A和“B”分别…" asks about several things, each perhaps in its own document.
+        if "分别" not in q.text and not all(self._mentions(doc, t) for t in q.terms):
             return False
         # Named places, people and years must be near the evidence, not just anywhere in the
         # document: "无锡" in a Suzhou report's company name does not make it about Wuxi.
         # A year may be written without 年 ("2024\n01/04").
         near = doc.title + doc.text[max(0, best.start - self.entity_window) : best.end + self.entity_window]
+        near = self._norm(near).lower()
+
         def named(e: str) -> bool:
+            e = self._norm(e).lower()
             return e in near or (e.endswith("年") and e[:-1] in near)
 
         return all(map(named, q.entities)) or all(map(named, q.expanded_entities))
+
+    def _mentions(self, doc: Document, term: str) -> bool:
+        """The document names ``term``, as written, written out (AI → 人工智能) or in the
+        glossary's canonical words; letters in any case."""
+        key = (doc.doc_id, doc.sha256, len(doc.text))
+        if key not in self._doc_norm:  # a document is written in canonical words once, not per question
+            self._doc_norm[key] = self._norm(f"{doc.title} {doc.text}").lower()
+        text = self._doc_norm[key]
+        return any(self._norm(t).lower() in text for t in (term, expand(term)))
 
     entity_window = 300
     # Weaker evidence than this must hold the kind of answer asked for (number, date, person).
     kind_below = 0.6
     weak_novelty = 0.1  # ...and must say something the question does not ("陆惠芬代表:")
+    kind_always: tuple[str, ...] = ()
+    min_new = 0.0
     key_terms = 0  # >0: the question's rarest words that must be in the evidence (measured: hurts, off)
+    key_window = 80
 
     def _key_terms_near(self, q: Question, best: Scored, doc: Document) -> bool:
         """The rarest words of the question (by IDF, two characters or more; two of them when the
@@ -165,10 +204,11 @@ class SentenceExtractor:
         it, or the title.  "选区" that the corpus never mentions, or "科学技术" far from the
         "局长" sentence, means the question is not answered there."""
         bm = self.index.bm25
-        cands = list(dict.fromkeys(w for w in words(q.text) if len(w) >= 2 and not _QUESTION_WORD.search(w)))
+        text = _NUMBER_TERM.sub("", self._norm(expand(q.text)))
+        cands = list(dict.fromkeys(w for w in words(text) if len(w) >= 2 and not _QUESTION_WORD.search(w)))
         n = self.key_terms if len(cands) >= 3 else min(self.key_terms, 1)
         keys = sorted(cands, key=bm.idf, reverse=True)[:n]
-        evidence = f"{doc.title} {doc.text[max(0, best.start - 80) : best.end]}".lower()
+        evidence = self._norm(f"{doc.title} {doc.text[max(0, best.start - self.key_window) : best.end]}").lower()
         return all(k in evidence for k in keys)
 
     # -- quotes ------------------------------------------------------------------
@@ -203,7 +243,7 @@ class SentenceExtractor:
                 j += 1
             a, b = clauses[i][0], min(clauses[j][1], clauses[i][0] + self.max_chars)
             span = text[a:b]
-            score = coverage(weights, span) + 0.25 * type_bonus(q, span)
+            score = coverage(weights, self._norm(span)) + 0.25 * type_bonus(q, span)
             if score > best_score:
                 best, best_score = (a, b), score
         return best

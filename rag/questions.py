@@ -79,6 +79,7 @@ class Question:
     entities: list[str] = dc_field(default_factory=list)  # must appear in the evidence...
     expanded_entities: list[str] = dc_field(default_factory=list)  # ...or these, all of them
     orgs: list[str] = dc_field(default_factory=list)  # organisations named: must appear in the document
+    terms: list[str] = dc_field(default_factory=list)  # quoted names, Latin terms: in the document too
 
 
 def analyse(text: str) -> Question:
@@ -98,6 +99,7 @@ def analyse(text: str) -> Question:
     # Matching also uses the written-out forms, so the evidence may name those (江苏北部 → 苏北).
     q.expanded_entities = _entities(expand(text))
     q.orgs = _orgs(text)
+    q.terms = _named_terms(text)
     return q
 
 
@@ -162,3 +164,17 @@ def _entities(text: str) -> list[str]:
         if y not in out:
             out.append(y)
     return out
+
+
+def _named_terms(text: str) -> list[str]:
+    """Names in quotes (“小巨人”, 《…》) and Latin-letter terms (PFlops, AIGC): a programme,
+    product or unit the document must mention, else it answers something else.
+
+    >>> _named_terms("苏州有多少家专精特新“小巨人”企业？算力有多少PFlops？")
+    ['小巨人', 'PFlops']
+    """
+    return list(dict.fromkeys(_QUOTED.findall(text) + _LATIN.findall(text)))
+
+
+_QUOTED = re.compile(r"[“\"「《]([^”\"」》]{2,12})[”\"」》]")
+_LATIN = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9.+-]*[A-Za-z0-9+](?![A-Za-z])")

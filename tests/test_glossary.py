@@ -1,0 +1,87 @@
+"""rag/glossary.py: equivalent wordings, the bundled file, and what they change in answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.answering import ExtractiveAnswerer
+from rag.glossary import DEFAULT_GLOSSARY, Glossary, load_glossary
+from rag.questions import analyse
+from rag.retrieval import HybridSearcher
+
+# A paraphrase of "平均不到10秒,就有一辆新能源汽车在长三角下线" (评论): few shared words.
+PARAPHRASE = "在沪苏浙皖地区，电动车的出厂速度有多快？"
+
+
+def test_normalize_writes_each_wording_as_its_canonical_form_longest_first():
+    g = Glossary.from_lines(["中小企业 | 规模较小的公司 | 小公司", "企业 | 公司", "全球|世界 # 注释"])
+    assert g.normalize("规模较小的公司处境如何") == "中小企业处境如何"  # not 规模较小的企业
+    assert g.normalize("小公司和大公司") == "中小企业和大企业"
+    assert g.normalize("世界第一") == "全球第一"
+    assert g.normalize(g.normalize("世界第一")) == "全球第一"  # idempotent
+
+
+def test_expand_query_adds_the_other_wordings_once():
+    g = Glossary.from_lines(["算力 | 计算能力", "全球 | 世界"])
+    assert g.expand_query("计算能力和算力") == "计算能力和算力"  # both wordings already there
+    assert g.expand_query("世界算力") == "世界算力 全球 计算能力"
+    assert g.expand_query("无关的问题") == "无关的问题"
+
+
+def test_letters_match_in_any_case():
+    g = Glossary.from_lines(["人工智能生成内容 | AIGC"])
+    assert g.normalize("aigc 和 AIGC") == "人工智能生成内容 和 人工智能生成内容"
+
+
+def test_the_bundled_file_loads_and_every_group_has_two_wordings():
+    g = load_glossary("")
+    assert len(g) >= 50
+    assert all(len(group) >= 2 for group in g.groups)
+    assert load_glossary("none") is None
+    # GDP is not 产值: a wrong group would answer a GDP question with an output figure.
+    assert g.normalize("地区生产总值") != g.normalize("产值")
+    assert DEFAULT_GLOSSARY.is_file()
+
+
+def test_an_unreadable_glossary_gets_a_clear_message(tmp_path: Path):
+    bad = tmp_path / "g.txt"
+    bad.write_bytes("算力 | 计算能力".encode("gb18030"))
+    with pytest.raises(ValueError, match="无法读取同义词表.*RAG_GLOSSARY_FILE=none"):
+        Glossary.load(bad)
+    with pytest.raises(ValueError, match="无法读取同义词表"):
+        Glossary.load(tmp_path / "missing.txt")
+
+
+def _answer(assistant, glossary: Glossary | None, question: str):
+    index = assistant.index
+    searcher = HybridSearcher(index, None, 0.0, glossary=glossary)
+    return ExtractiveAnswerer(index, glossary=glossary).answer(question, searcher.search(question, 5))
+
+
+def test_a_paraphrase_is_answered_only_with_the_glossary(assistant):
+    without = _answer(assistant, None, PARAPHRASE)
+    with_glossary = _answer(assistant, load_glossary(""), PARAPHRASE)
+    assert without.refused
+    assert not with_glossary.refused and "不到10秒" in with_glossary.text
+
+
+def test_quoted_and_latin_terms_must_be_in_the_document():
+    q = analyse("苏州有多少家专精特新“小巨人”企业？")
+    assert q.terms == ["小巨人"]
+    assert analyse("算力有多少PFlops？").terms == ["PFlops"]
+    assert analyse("苏州集聚了几家灯塔工厂？").terms == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["苏州目前有多少家国家级专精特新“小巨人”企业？", "苏州市人工智能算力中心的算力规模是多少PFlops？"],
+)
+def test_a_programme_or_unit_the_corpus_never_names_is_refused(assistant, question):
+    assert assistant.ask(question).refused
+
+
+def test_a_named_term_written_out_in_the_document_is_accepted(assistant):
+    a = assistant.ask("苏州有几家AI“灯塔工厂”？")  # AI → 人工智能 is not needed; 灯塔工厂 is named
+    assert not a.refused and "7家" in a.text
