@@ -100,6 +100,32 @@ def cue_bonus(question: str, sent: str) -> float:
     return 0.0
 
 
+# "多少亿元", "几家": the unit a number question asks in; the answer must count in it.
+_ASKED_UNIT = re.compile(r"(?<!哪)(?:多少|几)\s*(亿元|万元|亿|万|元|吨|辆|件|篇|倍|项|家)")
+_UNIT_ROOT = {"亿元": "亿", "万元": "万"}
+
+
+def asked_unit(question: str) -> str | None:
+    """The unit a number question asks in, if it names one.
+
+    >>> asked_unit("苏州人工智能核心产业规模达到了多少亿元？"), asked_unit("苏州有几家灯塔工厂？")
+    ('亿', '家')
+    >>> asked_unit("哪几家企业入选？") is None
+    True
+    """
+    m = _ASKED_UNIT.search(question)
+    return _UNIT_ROOT.get(m.group(1), m.group(1)) if m else None
+
+
+def counts_in(text: str, unit: str) -> bool:
+    """Whether ``text`` holds a number in ``unit`` ("4400家", "三家", "1.2万亿").
+
+    >>> counts_in("企业数量超过4400家", "家"), counts_in("核心企业数量未及百家", "家"), counts_in("超过4400个", "家")
+    (True, True, False)
+    """
+    return re.search(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万亿]+)\s*(?:多|余)?" + re.escape(unit), text) is not None
+
+
 def has_kind(q: Question, text: str) -> bool:
     """Whether ``text`` holds the kind of answer a number/date/person question asks for,
     beyond what the question itself says ("建议号：482" is no answer to a phone number).

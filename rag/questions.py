@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from pathlib import Path
 
 import jieba.posseg as pseg
 
@@ -68,6 +69,16 @@ _NOT_A_NAME = re.compile(r"些|本地|当地|骨干|相关|有关|这类|那类|
 _PLACE_SUFFIX = re.compile(r"(市|省|区|县)$")
 # Too general to decide whether evidence is about the same thing.
 _GENERIC_PLACES = frozenset("我国 全国 中国 我省 我市 全省 全市 国家 地方 各地 本市 本省 境内 国内 国际 全球 世界".split())
+
+
+def _read_places() -> frozenset[str]:
+    """rag/data/places.txt: place names jieba often tags as common nouns (合肥 n)."""
+    path = Path(__file__).resolve().parent / "data" / "places.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
+
+
+KNOWN_PLACES = _read_places()
 
 
 @dataclass
@@ -154,7 +165,7 @@ def _entities(text: str) -> list[str]:
         w = w.strip()
         if len(w) < 2 or w in _GENERIC_PLACES:
             continue
-        if flag == "ns":
+        if flag == "ns" or w in KNOWN_PLACES:
             w = _PLACE_SUFFIX.sub("", w) if len(w) > 2 else w
         elif flag not in ("nr", "nt", "nrt"):
             continue

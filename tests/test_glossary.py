@@ -85,3 +85,19 @@ def test_a_programme_or_unit_the_corpus_never_names_is_refused(assistant, questi
 def test_a_named_term_written_out_in_the_document_is_accepted(assistant):
     a = assistant.ask("苏州有几家AI“灯塔工厂”？")  # AI → 人工智能 is not needed; 灯塔工厂 is named
     assert not a.refused and "7家" in a.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "合肥在长三角新能源汽车“4小时产业圈”里做什么？",  # jieba tags 合肥 as a noun: rag/data/places.txt
+        "苏州人工智能核心产业规模达到了多少亿元？",  # the corpus counts its firms, never its 亿元
+    ],
+)
+def test_another_city_or_an_uncounted_unit_is_refused(assistant, question):
+    assert assistant.ask(question).refused
+
+
+def test_a_question_in_the_units_the_source_counts_in_is_answered(assistant):
+    a = assistant.ask("苏州集聚了几家灯塔工厂？")
+    assert not a.refused and "7家" in a.text
