@@ -71,7 +71,7 @@ def build_ours(docs: list[Document], encoder, settings: Settings) -> Pipeline:
     vectors = embed_chunks(chunks, getattr(encoder, "inner", encoder), workers=settings.embed_workers) if encoder else None
     index.add(docs, chunks, vectors)
     glossary = load_glossary(settings.glossary_file)
-    searcher = HybridSearcher(index, encoder, settings.dense_weight, settings.candidates, settings.rrf_k, glossary)
+    searcher = HybridSearcher(index, encoder, settings.dense_weight, settings.candidates, settings.rrf_k)
     answerer = ExtractiveAnswerer(index, glossary=glossary)
 
     def run(q: str) -> tuple[list[str], str]:

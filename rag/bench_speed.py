@@ -99,7 +99,7 @@ def speed_level(n_chunks: int, settings_dict: dict, real_vectors: bool, question
         index.save(Path(tmp))
         disk = sum(f.stat().st_size for f in Path(tmp).rglob("*") if f.is_file())
     glossary = load_glossary(s.glossary_file)
-    searcher = HybridSearcher(index, encoder, s.dense_weight, s.candidates, s.rrf_k, glossary)
+    searcher = HybridSearcher(index, encoder, s.dense_weight, s.candidates, s.rrf_k)
     answerer = ExtractiveAnswerer(index, glossary=glossary)
     for q in questions[:5]:
         answerer.answer(q, searcher.search(q, s.top_k))

@@ -68,7 +68,7 @@ class Assistant:
         self.encoder = encoder
         self.settings = settings
         self.searcher = HybridSearcher(
-            index, encoder, settings.dense_weight, settings.candidates, settings.rrf_k, glossary
+            index, encoder, settings.dense_weight, settings.candidates, settings.rrf_k
         )
         self.retriever = PolicyRetriever(searcher=self.searcher, k=settings.top_k)
         self.answerer = ExtractiveAnswerer(index, glossary=glossary)

@@ -100,30 +100,59 @@ def cue_bonus(question: str, sent: str) -> float:
     return 0.0
 
 
-# "多少亿元", "几家": the unit a number question asks in; the answer must count in it.
-_ASKED_UNIT = re.compile(r"(?<!哪)(?:多少|几)\s*(亿元|万元|亿|万|元|吨|辆|件|篇|倍|项|家)")
-_UNIT_ROOT = {"亿元": "亿", "万元": "万"}
+# Forms an answer must take, by what the question asks (general Chinese phrasing, not corpus
+# facts): "多少亿元" is answered by a number of 亿, "哪一年" by a year, "多大年纪" by an age.
+# A sentence on the right topic without that form is about something else ("项目514项" does
+# not say how much the projects cost).
+_NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万亿]+)\s*(?:多|余)?"
+ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "unit": (re.compile(r"(?<!哪)(?:多少|几)\s*(亿元|万元|亿|万|元|吨|辆|件|篇|倍|项|家)"), re.compile("")),
+    "money": (
+        re.compile(r"(?:经费|资金|投资|预算|金额|奖励|补贴|补助|花了?|费用)\S{0,6}(?:多少|几)|多少(?:钱|资金|经费)"),
+        re.compile(_NUMERAL + r"(?:亿|万|千)?元"),
+    ),
+    "age": (re.compile(r"多大年纪|多少岁|几岁|年龄|年纪"), re.compile(r"\d+\s*岁|[一二三四五六七八九十]+岁|出生|生于")),
+    "year": (re.compile(r"哪一?年|何年"), re.compile(r"(?:19|20)\d{2}|[一二三四五六七八九〇零]{4}年|年代")),
+}
 
 
-def asked_unit(question: str) -> str | None:
-    """The unit a number question asks in, if it names one.
+def shows_forms(question: str, evidence: str, kinds: tuple[str, ...] = tuple(ASKED_FORMS)) -> bool:
+    """Whether ``evidence`` holds every form of answer ``question`` asks for, each beyond what
+    the question itself says ("2023年…是哪一年" is not answered by "2023年").
 
-    >>> asked_unit("苏州人工智能核心产业规模达到了多少亿元？"), asked_unit("苏州有几家灯塔工厂？")
-    ('亿', '家')
-    >>> asked_unit("哪几家企业入选？") is None
-    True
+    >>> shows_forms("哪一年获评的？", "苏州高新区获评示范基地"), shows_forms("哪一年获评的？", "2019年获评")
+    (False, True)
+    >>> shows_forms("2023年的项目是哪一年开工的？", "2023年开工建设")
+    False
     """
-    m = _ASKED_UNIT.search(question)
-    return _UNIT_ROOT.get(m.group(1), m.group(1)) if m else None
+    return all(
+        any(m.group(0) not in question for m in p.finditer(evidence)) for p in asked_forms(question, kinds)
+    )
 
 
-def counts_in(text: str, unit: str) -> bool:
-    """Whether ``text`` holds a number in ``unit`` ("4400家", "三家", "1.2万亿").
+def asked_forms(question: str, kinds: tuple[str, ...] = tuple(ASKED_FORMS)) -> list[re.Pattern[str]]:
+    """Patterns the evidence must match, for the forms of answer ``question`` asks for.
 
-    >>> counts_in("企业数量超过4400家", "家"), counts_in("核心企业数量未及百家", "家"), counts_in("超过4400个", "家")
-    (True, True, False)
+    >>> [bool(p.search("集聚灯塔工厂7家")) for p in asked_forms("苏州有几家灯塔工厂？")]
+    [True]
+    >>> [bool(p.search("企业数量未及百家")) for p in asked_forms("有多少家企业？")]
+    [True]
+    >>> asked_forms("哪几家企业入选？")
+    []
+    >>> len(asked_forms("这个项目总投资是多少？")), len(asked_forms("哪一年获评的？"))
+    (1, 1)
     """
-    return re.search(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万亿]+)\s*(?:多|余)?" + re.escape(unit), text) is not None
+    out = []
+    for kind in kinds:
+        ask, form = ASKED_FORMS[kind]
+        m = ask.search(question)
+        if m is None:
+            continue
+        if kind == "unit":  # the unit itself, any way the number is written ("4400家", "百家", "1.2万亿")
+            unit = {"亿元": "亿", "万元": "万"}.get(m.group(1), m.group(1))
+            form = re.compile(_NUMERAL + re.escape(unit))
+        out.append(form)
+    return out
 
 
 def has_kind(q: Question, text: str) -> bool:

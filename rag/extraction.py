@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 
 from rag.chunking import is_heading, split_sentences
-from rag.cues import asked_unit, counts_in, coverage, cue_bonus, has_kind, novelty, type_bonus
+from rag.cues import coverage, cue_bonus, has_kind, novelty, shows_forms, type_bonus
 from rag.documents import Document, Hit
 from rag.embedding import Encoder
 from rag.glossary import Glossary
@@ -157,8 +157,10 @@ class SentenceExtractor:
         sentence = doc.text[best.start : best.end]
         if weak and (not has_kind(q, sentence) or novelty(sentence, q.text) < self.weak_novelty):
             return False
-        unit = asked_unit(q.text) if self.unit_rule else None
-        if unit and not counts_in(doc.text[best.start : best.end], unit):
+        # The form of answer asked for (a number of 亿, a year, an age…) must be in the sentence
+        # or just before it ("2023年,…" opens a paragraph).
+        evidence = doc.text[max(0, best.start - 40) : best.end]
+        if not shows_forms(q.text, evidence, self.forms):
             return False
         if self.key_terms and not self._key_terms_near(q, best, doc):
             return False
@@ -192,7 +194,7 @@ class SentenceExtractor:
     # Weaker evidence than this must hold the kind of answer asked for (number, date, person).
     kind_below = 0.6
     weak_novelty = 0.1  # ...and must say something the question does not ("陆惠芬代表:")
-    unit_rule = True  # "多少亿元": the evidence must count in 亿 (rag/cues.asked_unit)
+    forms: tuple[str, ...] = ("unit", "money", "age", "year")  # rag/cues.ASKED_FORMS
     key_terms = 0  # >0: the question's rarest words that must be in the evidence (measured: hurts, off)
     key_window = 80
 

@@ -9,16 +9,13 @@ mean the same in this domain, read from a plain text file the office can edit
 * ``#`` starts a comment.
 
 ``normalize`` writes every wording as its group's canonical form, so question and sentence are
-compared in the same words; ``expand_query`` appends the other wordings of the groups a question
-uses, for the word index.  The longest wording wins where two overlap::
+compared in the same words (rag/extraction.py).  The longest wording wins where two overlap::
 
     >>> g = Glossary.from_lines(["算力 | 计算能力", "全球 | 全世界 | 世界", "# a comment"])
     >>> g.normalize("中国的计算能力在世界上排第几？")
     '中国的算力在全球上排第几？'
     >>> g.normalize("算力规模位居全球第二")
     '算力规模位居全球第二'
-    >>> g.expand_query("计算能力排第几")
-    '计算能力排第几 算力'
     >>> len(g), Glossary.from_lines([]).normalize("原样")
     (2, '原样')
 """
@@ -37,12 +34,10 @@ class Glossary:
     def __init__(self, groups: list[list[str]]) -> None:
         self.groups = [g for g in groups if len(g) >= 2]
         self._canonical: dict[str, str] = {}
-        self._group_of: dict[str, int] = {}
-        for i, group in enumerate(self.groups):
+        for group in self.groups:
             for w in group:
                 # A wording listed twice keeps its first group: the file reads top-down.
                 self._canonical.setdefault(w.lower(), group[0])
-                self._group_of.setdefault(w.lower(), i)
         words = sorted(self._canonical, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, words)), re.IGNORECASE) if words else None
 
@@ -74,14 +69,6 @@ class Glossary:
         if self._pattern is None:
             return text
         return self._pattern.sub(lambda m: self._canonical[m.group(0).lower()], text)
-
-    def expand_query(self, query: str) -> str:
-        """``query`` followed by the other wordings of every group it uses."""
-        if self._pattern is None:
-            return query
-        used = dict.fromkeys(self._group_of[m.group(0).lower()] for m in self._pattern.finditer(query))
-        extra = [w for i in used for w in self.groups[i] if w.lower() not in query.lower()]
-        return f"{query} {' '.join(extra)}" if extra else query
 
 
 def load_glossary(setting: str) -> Glossary | None:

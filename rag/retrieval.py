@@ -19,7 +19,6 @@ from pydantic import ConfigDict
 
 from rag.documents import Hit
 from rag.embedding import Encoder
-from rag.glossary import Glossary
 from rag.index import Index
 
 
@@ -47,12 +46,9 @@ class HybridSearcher:
         dense_weight: float = 0.3,
         candidates: int = 30,
         rrf_k: int = 60,
-        glossary: Glossary | None = None,
     ) -> None:
         self.index = index
         self.encoder = encoder if index.dense is not None and index.dim else None
-        # Equivalent wordings (rag/glossary.py) are added to the query for the word index.
-        self.glossary = glossary
         self.dense_weight = dense_weight
         self.candidates = candidates
         self.rrf_k = rrf_k
@@ -67,13 +63,7 @@ class HybridSearcher:
             self._ids_seen = self.index.ids
         return self._row_of_id
 
-    expand_max_chars = 80
-
     def lexical(self, query: str, n: int) -> list[tuple[int, float]]:
-        # A question gains from its other wordings; a long text (a proposal's point, searched
-        # for a draft's evidence) has words enough, and its many variants would only add noise.
-        if self.glossary is not None and len(query) <= self.expand_max_chars:
-            query = self.glossary.expand_query(query)
         return self.index.bm25.search(query, n)
 
     def dense(self, query: str, n: int) -> list[tuple[int, float]]:

@@ -142,3 +142,29 @@ def test_type_minimums(gold):
     counts = Counter(r["type"] for r in gold)
     for t, n in MIN_PER_TYPE.items():
         assert counts[t] >= n, f"type {t}: {counts[t]} < {n}"
+
+
+# -- held-out sets: written by helpers who never saw the code (eval/README.md) -------------
+HELDOUT = sorted((ROOT / "eval").glob("heldout*.jsonl"))
+
+
+@pytest.mark.parametrize("path", HELDOUT, ids=lambda p: p.name)
+def test_heldout_sets_are_well_formed_and_their_strings_occur(path: Path, corpus):
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 40
+    normed = {name: _norm(text) for name, text in corpus.items()}
+    for r in rows:
+        assert set(r) == {"q", "answers", "doc", "type"}, r
+        assert r["type"] in ("paraphrase", "fact", "unanswerable"), r
+        if r["doc"] is None:
+            assert r["type"] == "unanswerable" and r["answers"] == [], r
+        else:
+            assert r["doc"] in corpus and r["answers"], r
+            assert all(_norm(a) in normed[r["doc"]] for a in r["answers"]), r
+
+
+def test_no_question_is_in_two_sets(gold):
+    seen = Counter(_norm(r["q"]) for r in gold)
+    for path in HELDOUT:
+        seen.update(_norm(json.loads(line)["q"]) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert not [q for q, n in seen.items() if n > 1]
