@@ -52,7 +52,8 @@ print(json.dumps({{"parent": os.getpid(), "ids": rows[:, 0].tolist(), "lens": ro
     res = _in_fresh_process(code)
     assert res["lens"] == [len(t) for t in TEXTS]  # every row, in the order of the texts
     pids = {int(x) // 10 for x in res["ids"]}
-    assert res["parent"] not in pids and len(pids) == 2  # two children did the work...
+    # children did the work (how the pool hands the tasks out between its two is its own affair)...
+    assert res["parent"] not in pids and 1 <= len(pids) <= 2
     assert {int(x) % 10 for x in res["ids"]} == {1}  # ...with one BLAS thread each
 
 
