@@ -105,14 +105,20 @@ def cue_bonus(question: str, sent: str) -> float:
 # A sentence on the right topic without that form is about something else ("项目514项" does
 # not say how much the projects cost).
 _NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万亿]+)\s*(?:多|余)?"
-ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
-    "unit": (re.compile(r"(?<!哪)(?:多少|几)\s*(亿元|万元|亿|万|元|吨|辆|件|篇|倍|项|家)"), re.compile("")),
+ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
+    # the form is the number in the unit asked (built per question in asked_forms)
+    "unit": (re.compile(r"(?<!哪)(?:多少|几)\s*(亿元|万元|亿|万|元|吨|辆|件|篇|倍|项|家)"), None),
     "money": (
-        re.compile(r"(?:经费|资金|投资|预算|金额|奖励|补贴|补助|花了?|费用)\S{0,6}(?:多少|几)|多少(?:钱|资金|经费)"),
+        re.compile(r"(?:经费|资金|投资|预算|金额|奖励|补贴|补助|花了?|费用)\S{0,6}(?:多少|几)|多少\S{0,4}(?:钱|资金|经费|投资|预算)"),
         re.compile(_NUMERAL + r"(?:亿|万|千)?元"),
     ),
     "age": (re.compile(r"多大年纪|多少岁|几岁|年龄|年纪"), re.compile(r"\d+\s*岁|[一二三四五六七八九十]+岁|出生|生于")),
     "year": (re.compile(r"哪一?年|何年"), re.compile(r"(?:19|20)\d{2}|[一二三四五六七八九〇零]{4}年|年代")),
+    "district": (re.compile(r"哪个(?:区|县|市|省)|哪(?:个|座)城市"), re.compile(r"[\u4e00-\u9fff]{1,6}?(?:区|县|市|省)")),
+    "company": (
+        re.compile(r"哪(?:一|几)?家(?:车企|企业|公司|厂商|机构|船厂|工厂)?|哪些(?:企业|公司|车企|厂商)"),
+        re.compile(r"[\u4e00-\u9fffA-Za-z]{2,12}(?:公司|集团|企业|股份|科技|机构|中心|研究院|大学|船厂)|[“\"][^”\"]{2,12}[”\"]"),
+    ),
 }
 
 
@@ -137,7 +143,7 @@ def asked_forms(question: str, kinds: tuple[str, ...] = tuple(ASKED_FORMS)) -> l
     [True]
     >>> [bool(p.search("企业数量未及百家")) for p in asked_forms("有多少家企业？")]
     [True]
-    >>> asked_forms("哪几家企业入选？")
+    >>> asked_forms("哪几家企业入选？", ("unit",))  # which firms, not how many
     []
     >>> len(asked_forms("这个项目总投资是多少？")), len(asked_forms("哪一年获评的？"))
     (1, 1)
@@ -151,7 +157,8 @@ def asked_forms(question: str, kinds: tuple[str, ...] = tuple(ASKED_FORMS)) -> l
         if kind == "unit":  # the unit itself, any way the number is written ("4400家", "百家", "1.2万亿")
             unit = {"亿元": "亿", "万元": "万"}.get(m.group(1), m.group(1))
             form = re.compile(_NUMERAL + re.escape(unit))
-        out.append(form)
+        if form is not None:
+            out.append(form)
     return out
 
 
