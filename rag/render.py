@@ -16,9 +16,7 @@ point into ``citations``::
     >>> print(source_line(c))
     [1] 《甲》（2021年6月18日）：“新增省级企业技术中心104家”
 
-Word output: body in 仿宋 (ascii/hAnsi "FangSong", w:eastAsia "仿宋"), headings
-in 黑体, the title centred, page numbers from a PAGE field in the footer, the
-source list last.
+Word output is rag/word.py.
 """
 
 from __future__ import annotations
@@ -29,9 +27,6 @@ from pathlib import Path
 
 from rag.citations import MARKER, flag_figure, mark_unsupported, unsupported_figures
 from rag.documents import Citation
-
-BODY_FONT = ("FangSong", "仿宋")  # (ascii/hAnsi name, east-Asian name)
-HEAD_FONT = ("SimHei", "黑体")
 
 
 @dataclass
@@ -115,6 +110,8 @@ class Draft:
             if suffix == ".md":
                 path.write_text(self.markdown(), encoding="utf-8")
             else:
+                from rag.word import to_docx  # python-docx is only needed for Word output
+
                 to_docx(self, path)
         except OSError as exc:  # read-only folder, a file where a folder should be, disk full …
             raise ValueError(f"无法写入 {path}：{_os_reason(exc)}。请换一个可写的位置。") from exc
@@ -186,120 +183,6 @@ def to_markdown(d: Draft) -> str:
         out.append("## 起草提示（定稿前删除）")
         out.append("\n".join(f"- {p}" for p in d.problems))
     return "\n\n".join(out) + "\n"
-
-
-# ---------------------------------------------------------------- Word
-
-
-def _fonts(rpr_owner, fonts: tuple[str, str]) -> None:
-    """Set ascii/hAnsi and the east-Asian font (w:eastAsia) on a style or run."""
-    from docx.oxml.ns import qn
-
-    rpr = rpr_owner.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, rfonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
-        rfonts.set(qn(attr), fonts[0])
-    rfonts.set(qn("w:eastAsia"), fonts[1])
-    rfonts.set(qn("w:hint"), "eastAsia")
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        rfonts.attrib.pop(qn(theme), None)  # theme fonts would override the names
-
-
-def _style(doc, name: str, fonts: tuple[str, str], size: float, bold: bool = False) -> None:
-    from docx.shared import Pt, RGBColor
-
-    st = doc.styles[name]
-    st.font.name = fonts[0]
-    st.font.size = Pt(size)
-    st.font.bold = bold
-    st.font.color.rgb = RGBColor(0, 0, 0)
-    _fonts(st.element, fonts)
-
-
-def _page_number(doc) -> None:
-    """Centred page number in the footer: a PAGE field (Word/LibreOffice fill it in)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    p = doc.sections[0].footer.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
-        run = p.add_run()
-        if kind:
-            el = OxmlElement("w:fldChar")
-            el.set(qn("w:fldCharType"), kind)
-        elif text == " PAGE ":
-            el = OxmlElement("w:instrText")
-            el.set(qn("xml:space"), "preserve")
-            el.text = text
-        else:
-            el = OxmlElement("w:t")
-            el.text = text
-        run._r.append(el)
-
-
-def _table(doc, rows: list[list[str]]) -> None:
-    from docx.shared import Pt
-
-    table = doc.add_table(rows=len(rows), cols=len(rows[0]))
-    table.style = "Table Grid"
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            cell = table.cell(r, c)
-            cell.text = value
-            for run in cell.paragraphs[0].runs:
-                run.font.size = Pt(11)
-                run.font.bold = r == 0
-                _fonts(run._r, BODY_FONT)
-
-
-def to_docx(d: Draft, path: Path) -> None:
-    import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    doc = docx.Document()
-    _style(doc, "Normal", BODY_FONT, 16)
-    _style(doc, "Title", HEAD_FONT, 22)
-    _style(doc, "Heading 1", HEAD_FONT, 16, bold=True)
-    _style(doc, "Heading 2", HEAD_FONT, 16)
-    doc.core_properties.title = d.title
-    title = doc.add_paragraph(d.title, style="Title")
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if d.subtitle:
-        doc.add_paragraph(d.subtitle).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for b in d.blocks:
-        if b.kind in ("h1", "h2"):
-            doc.add_heading(b.text, level=1 if b.kind == "h1" else 2)
-        elif b.kind == "table" and b.rows:
-            _table(doc, b.rows)
-        elif b.kind == "li":
-            doc.add_paragraph(b.text, style="List Bullet")
-        else:
-            p = doc.add_paragraph(b.text)
-            if b.kind == "right":
-                p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            elif b.kind == "p":
-                p.paragraph_format.first_line_indent = Pt(32)  # two characters at 16 pt
-            elif b.kind == "note":
-                for run in p.runs:
-                    run.font.size = Pt(12)
-    if d.citations:
-        doc.add_heading(d.sources_heading, level=1)
-        for c in d.citations:
-            p = doc.add_paragraph(source_line(c))
-            for run in p.runs:
-                run.font.size = Pt(12)
-    if d.problems:
-        doc.add_heading("起草提示（定稿前删除）", level=1)
-        for prob in d.problems:
-            doc.add_paragraph(prob, style="List Bullet")
-    _page_number(doc)
-    doc.save(str(path))
 
 
 def plain(text: str) -> str:
