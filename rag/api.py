@@ -34,7 +34,7 @@ Serving it beside the Gradio UI (``app.py`` does this)::
     app = gr.mount_gradio_app(app, blocks, path="")   # API routes are matched first
     uvicorn.run(app, host=..., port=...)
 
-Alone: ``python -m rag serve-api --host 127.0.0.1 --port 8000``.
+Alone: ``python -m rag serve-api --host 127.0.0.1 --port 8000`` (rag/serve.py).
 """
 
 # No ``from __future__ import annotations``: FastAPI must see the real ``Request`` class,
@@ -46,7 +46,6 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from rag.cli import EXTRA_PARSERS, command
 from rag.documents import Answer
 
 MODEL_ID = "policy-qa"
@@ -248,79 +247,5 @@ def create_app(assistant: Any, model_id: str = MODEL_ID) -> Any:
 
     return app
 
-
-# -- command line: serve-api, ask --stream -----------------------------------------------------
-
-
-def _add_parsers(subparsers: Any, common: Any) -> None:
-    sp = subparsers.add_parser("serve-api", help="serve the OpenAI-compatible API (POST /v1/chat/completions)")
-    sp.add_argument("--host", default="127.0.0.1")
-    sp.add_argument("--port", type=int, default=8000)
-    common(sp)
-    ask = subparsers.choices.get("ask")
-    if ask is not None:
-        ask.add_argument("--stream", action="store_true",
-                         help='print the answer as it is generated (with --json: {"delta": …} lines, then the answer)')
-
-
-EXTRA_PARSERS.append(_add_parsers)
-
-
-@command("serve-api")
-def cmd_serve_api(args: Any, settings: Any) -> int:
-    import uvicorn
-
-    from rag.chain import Assistant
-
-    assistant = Assistant.open(settings)
-    print(f"* API：http://{args.host}:{args.port}/v1  （模型名 {MODEL_ID}）", flush=True)
-    uvicorn.run(create_app(assistant), host=args.host, port=args.port, log_level="warning")
-    return 0
-
-
-def _wrap_ask() -> None:
-    """``ask --stream`` prints pieces as they come; without the flag the original ``ask`` runs."""
-    from rag.cli import COMMANDS
-
-    plain = COMMANDS.get("ask")
-    if plain is None or getattr(plain, "_streams", False):
-        return
-
-    def ask(args: Any, settings: Any) -> int:
-        if not getattr(args, "stream", False) or getattr(args, "jsonl", False) or args.question is None:
-            return plain(args, settings)
-        return stream_to_terminal(args, settings)
-
-    ask._streams = True  # type: ignore[attr-defined]
-    COMMANDS["ask"] = ask
-
-
-def stream_to_terminal(args: Any, settings: Any) -> int:
-    import sys
-
-    from rag.chain import Assistant
-    from rag.cli import answer_json, format_answer
-
-    sent = ""
-    for piece in Assistant.open(settings).stream(args.question):
-        if isinstance(piece, Answer):
-            if args.json:
-                sys.stdout.write(json.dumps(answer_json(piece), ensure_ascii=False) + "\n")
-            else:
-                if piece.text != sent:
-                    sys.stdout.write(f"\n\n——{piece.message or '核实后的回答'}\n{piece.text}")
-                sources = format_answer(piece)[len(piece.text):]
-                sys.stdout.write(f"{sources}\n")
-                if piece.unsupported:
-                    sys.stdout.write("\n未能核实的句子：\n" + "\n".join(f"- {u}" for u in piece.unsupported) + "\n")
-            sys.stdout.flush()
-        else:
-            sent += piece
-            sys.stdout.write(json.dumps({"delta": piece}, ensure_ascii=False) + "\n" if args.json else piece)
-            sys.stdout.flush()
-    return 0
-
-
-_wrap_ask()
 
 __all__ = ["MODEL_ID", "ApiError", "completion", "create_app", "parse_request", "rag_fields", "stream_events"]

@@ -188,6 +188,7 @@ def cmd_retrieve(args: argparse.Namespace, s: Settings) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    _load_extensions()  # every sub-command, whoever builds the parser (main, tests)
     p = argparse.ArgumentParser(prog="python -m rag", description="政策问答助手：离线、可溯源的政策文件问答")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -216,12 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-# Other modules (eval, bench, drafting, api) register their sub-commands here.
+# Other modules (eval, bench, drafting, serve) register their sub-commands here.
 EXTRA_PARSERS: list[Callable] = []
 
 
 def main(argv: list[str] | None = None) -> int:
-    _load_extensions()
     args = build_parser().parse_args(argv)
     try:
         settings = settings_from(args)
@@ -268,5 +268,5 @@ def _load_extensions() -> None:
     """The modules that register further sub-commands (imported here: they import this module)."""
     import importlib
 
-    for name in ("rag.evaluation", "rag.bench", "rag.drafting", "rag.api"):
+    for name in ("rag.evaluation", "rag.bench", "rag.drafting", "rag.serve"):
         importlib.import_module(name)

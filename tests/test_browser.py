@@ -189,6 +189,9 @@ def test_upload_answer_delete_refuse(browser_page, tmp_path: Path) -> None:
     page.click("#upload-go")
     page.wait_for_function("() => document.querySelector('#library-status textarea').value.includes('未收录')")
     assert "二进制" in page.input_value("#library-status textarea")
+    # The upload box is cleared with the status; a file chosen before that clear lands would be
+    # wiped with it (seen once on a loaded CI machine), as a user's would.
+    page.wait_for_selector("#upload :text('乱码.txt')", state="detached")
 
     new = tmp_path / "低空经济实施意见.txt"
     new.write_text(NEW_DOC, encoding="utf-8")
