@@ -56,7 +56,7 @@ class CachedEncoder:
 # -- pipelines: each maps a question to (ranked passage ids, answer text) -------------
 def build_ours(docs: list[Document], encoder, settings: Settings) -> Pipeline:
     """This project's chunking, hybrid search and extractive answerer over ``docs``, in memory."""
-    from rag.answering import ExtractiveAnswerer
+    from rag.chain import make_answerer
     from rag.chunking import chunk_document
     from rag.glossary import load_glossary
     from rag.index import Index
@@ -72,7 +72,7 @@ def build_ours(docs: list[Document], encoder, settings: Settings) -> Pipeline:
     index.add(docs, chunks, vectors)
     glossary = load_glossary(settings.glossary_file)
     searcher = HybridSearcher(index, encoder, settings.dense_weight, settings.candidates, settings.rrf_k)
-    answerer = ExtractiveAnswerer(index, glossary=glossary)
+    answerer = make_answerer(index, encoder, settings, glossary)
 
     def run(q: str) -> tuple[list[str], str]:
         hits = searcher.search(q, max(10, settings.top_k))

@@ -63,7 +63,7 @@ def speed_level(n_chunks: int, settings_dict: dict, real_vectors: bool, question
 
     import numpy as np
 
-    from rag.answering import ExtractiveAnswerer
+    from rag.chain import make_answerer
     from rag.chunking import chunk_document
     from rag.embedding import UseEncoder
     from rag.glossary import load_glossary
@@ -100,7 +100,7 @@ def speed_level(n_chunks: int, settings_dict: dict, real_vectors: bool, question
         disk = sum(f.stat().st_size for f in Path(tmp).rglob("*") if f.is_file())
     glossary = load_glossary(s.glossary_file)
     searcher = HybridSearcher(index, encoder, s.dense_weight, s.candidates, s.rrf_k)
-    answerer = ExtractiveAnswerer(index, glossary=glossary)
+    answerer = make_answerer(index, encoder, s, glossary)
     for q in questions[:5]:
         answerer.answer(q, searcher.search(q, s.top_k))
     secs = []

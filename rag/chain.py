@@ -18,7 +18,7 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from rag.answering import ExtractiveAnswerer
-from rag.config import Settings
+from rag.config import DEFAULT_EMBED_MODEL, Settings
 from rag.documents import Answer, Hit
 from rag.embedding import Encoder, make_encoder
 from rag.glossary import Glossary, load_glossary
@@ -71,7 +71,7 @@ class Assistant:
             index, encoder, settings.dense_weight, settings.candidates, settings.rrf_k
         )
         self.retriever = PolicyRetriever(searcher=self.searcher, k=settings.top_k)
-        self.answerer = ExtractiveAnswerer(index, glossary=glossary)
+        self.answerer = make_answerer(index, encoder, settings, glossary)
         # An optional LangChain chat model (rag.llm): answers are generated, then verified.
         self.llm = llm
         self.generator = None
@@ -155,6 +155,17 @@ class Assistant:
 
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
         return self.searcher.search(question, k or self.settings.top_k)
+
+
+def make_answerer(
+    index: Index, encoder: Encoder | None, settings: Settings, glossary: Glossary | None
+) -> ExtractiveAnswerer:
+    """The offline answerer the settings ask for: sentences reranked by the index's encoder
+    (``settings.semantic_rerank``), compared in the glossary's words."""
+    answerer = ExtractiveAnswerer(index, encoder=encoder if settings.semantic_rerank else None, glossary=glossary)
+    if encoder is not None and encoder.name != DEFAULT_EMBED_MODEL:
+        answerer.sem_trust = 2.0  # the cosine threshold was measured with USE only: off (docs/quality.md)
+    return answerer
 
 
 def build(settings: Settings, encoder: Encoder | None, rebuild: bool = False, progress=None) -> IngestReport:

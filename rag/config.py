@@ -35,6 +35,7 @@ class Settings:
     chunk_overlap: int = 60  # characters carried over (whole sentences)
     top_k: int = 5
     candidates: int = 30  # hits per retriever before fusion
+    semantic_rerank: bool = True  # rerank answer sentences by cosine with the question (needs an encoder)
     glossary_file: str = ""  # equivalent wordings (rag/glossary.py): "" = rag/data/glossary.txt, "none" = off
     dense_weight: float = 0.05  # weight of the dense ranking in fusion (BM25 weighs 1); measured, docs/quality.md
     rrf_k: int = 60

@@ -53,8 +53,20 @@ class UseEncoder:
         self._model = USE(threads=threads)
         self.batch_size = batch_size
         self.max_chars = max_chars  # USE reads a bag of pieces; very long inputs only cost time
+        # A question is encoded by retrieval and again by the answer's reranking: the second
+        # time it comes from here (bounded; USE has no query prefix, so a text has one vector).
+        self._queries: dict[str, np.ndarray] = {}
 
     def encode(self, texts: list[str], *, query: bool = False) -> np.ndarray:
+        if query and len(texts) == 1:
+            if texts[0] not in self._queries:
+                if len(self._queries) >= 256:
+                    self._queries.clear()
+                self._queries[texts[0]] = self._encode(texts)
+            return self._queries[texts[0]].copy()
+        return self._encode(texts)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         rows = []

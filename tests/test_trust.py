@@ -62,3 +62,24 @@ def test_a_question_in_the_units_the_source_counts_in_is_answered(assistant):
 def test_the_form_of_answer_asked_for_must_be_in_the_evidence(question, evidence, shown):
     assert asked_forms(question), question
     assert shows_forms(question, evidence) is shown
+
+
+def test_sentences_are_reranked_by_the_index_encoder_and_trusted_only_for_use(assistant, counting_encoder):
+    from rag.chain import make_answerer
+    from rag.config import DEFAULT_EMBED_MODEL
+
+    s = assistant.settings
+    other = make_answerer(assistant.index, counting_encoder, s, None)
+    assert other.encoder is counting_encoder and other.sem_trust > 1  # threshold measured with USE only
+    counting_encoder.name = DEFAULT_EMBED_MODEL
+    use_like = make_answerer(assistant.index, counting_encoder, s, None)
+    assert use_like.sem_trust == 0.5
+    s_off = type(s)(**{**s.__dict__, "semantic_rerank": False})
+    assert make_answerer(assistant.index, counting_encoder, s_off, None).encoder is None
+
+    # A reranked answer encodes the question and its candidate sentences; the sentences once.
+    counting_encoder.reset()
+    use_like.answer("苏州集聚了几家灯塔工厂？", assistant.retrieve("苏州集聚了几家灯塔工厂？"))
+    first = len(counting_encoder.documents)
+    use_like.answer("苏州集聚了几家灯塔工厂？", assistant.retrieve("苏州集聚了几家灯塔工厂？"))
+    assert first > 0 and len(counting_encoder.documents) == first and len(counting_encoder.queries) == 2
