@@ -101,13 +101,14 @@ class SentenceExtractor:
             title = self._norm(c.title).lower()
             # Terms of the title pick the document, not the sentence: they are left out here.
             sent_weights = {t: w for t, w in weights.items() if t not in title} or weights
+            head = f"{title} {self._norm(c.heading)}"
             prev = ""
             for s, e in split_sentences(text, c.start, c.end):
                 sent = text[s:e]
                 norm = self._norm(sent)
                 if (c.doc_id, s) not in seen and novelty(sent, q.text) >= self.min_novelty:
                     seen.add((c.doc_id, s))
-                    ctx = coverage(weights, f"{title} {self._norm(c.heading)} {prev} {norm}")
+                    ctx = coverage(weights, f"{head} {prev} {norm}")
                     cov = coverage(sent_weights, norm)
                     kind = type_bonus(q, sent) + cue_bonus(q.text, sent)
                     score = cov + self.w_ctx * ctx + self.w_type * kind + self.w_rank / (1 + rank)
