@@ -17,7 +17,8 @@ into a standalone question; system messages are ignored (the prompts live in
   in the cleaned document text;
 * ``unsupported``: sentences of a generated answer whose figures or markers failed
   verification (empty when all checks passed);
-* ``refused`` (the sources do not answer), ``note`` (what was changed and why),
+* ``refused`` (the sources do not answer), ``closest`` (a refusal's best candidate
+  sentences, citation-shaped, quoted but not trusted as the answer), ``note`` (what was changed and why),
   ``question`` (the standalone question that was searched for).
 
 When streaming, content arrives as ``chat.completion.chunk`` deltas and the last chunk
@@ -129,9 +130,10 @@ def _message(m: Any, i: int) -> dict[str, str]:
 
 
 def rag_fields(answer: Answer) -> dict[str, Any]:
-    """The documented extra fields: citations, unsupported, refused, note, question."""
+    """The documented extra fields: citations, unsupported, refused, closest, note, question."""
     return {
         "citations": [c.to_dict() for c in answer.citations],
+        "closest": [c.to_dict() for c in answer.closest],
         "unsupported": list(answer.unsupported),
         "refused": answer.refused,
         "note": answer.message,

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from rag.documents import Answer, Citation, Document
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
+# Heads a refusal's closest sentences: quoted verbatim, but not trusted as the answer.
+CLOSEST_NOTE = "最接近的原文（未能确认回答了问题，请核对）"
 _TITLE = re.compile(r"《[^《》]{1,80}》")
 _UNITS = "万亿元|亿元|万元|万亿|亿|万|千|百|%|％|家|个|项|名|人|倍|元|吨|座|所|台|辆|种|年|月|日|天|号|TEU|GW|MW|kW"
 FIGURE = re.compile(

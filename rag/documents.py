@@ -121,6 +121,9 @@ class Answer:
     hits: list[Hit] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
     message: str = ""  # a note for the user (e.g. why the input was rejected)
+    # A refusal's best candidate sentences, quoted verbatim but not trusted as the answer: the
+    # reader checks them (a paraphrased question often has its answer among them).
+    closest: list[Citation] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -129,4 +132,5 @@ class Answer:
             "refused": self.refused,
             "citations": [c.to_dict() for c in self.citations],
             "unsupported": list(self.unsupported),
+            "closest": [c.to_dict() for c in self.closest],
         }

@@ -20,7 +20,8 @@ Figures (see docs/quality.md for the exact definitions):
   retrieved chunk contains a gold string (answers found in several documents).
 * answer hit – the answer (markers removed) contains a gold string; also scored
   on its first 120 characters only, so a long answer earns nothing by length.
-* refusal accuracy – unanswerable questions refused; false refusals – answerable ones refused.
+* refusal accuracy – unanswerable questions refused; false refusals – answerable ones refused,
+  and of those, how many still quote a gold string among the closest sentences they list.
 * citation precision – citations whose quote contains a gold string or supports
   the answer sentence it is attached to (every figure of the sentence is in the
   quote and most of its characters are).
@@ -136,6 +137,8 @@ def score_row(row: dict, hits, answer, seconds: float) -> dict:
         body = answer_body(answer.text)
         out["hit"] = float(not answer.refused and hit_any(body, answers))
         out["hit120"] = float(not answer.refused and hit_any(body[:SCORE_CHARS], answers))
+        # A refusal that still quotes the answer among its closest sentences (not counted as a hit)
+        out["refusal_shows"] = float(answer.refused and hit_any(answer.text, answers))
         by_marker = _sentences_by_marker(answer.text)
         out["citations"] = len(answer.citations)
         out["citations_ok"] = sum(citation_ok(c, by_marker.get(c.n, ""), answers) for c in answer.citations)
@@ -177,6 +180,7 @@ def summarise(rows: list[dict]) -> dict:
         "refusal_accuracy": round(sum(r["refused"] for r in unans) / len(unans), 4) if unans else None,
         "unanswerable_answered": sum(not r["refused"] for r in unans),
         "false_refusals": sum(r["refused"] for r in ans),
+        "false_refusals_quoting_answer": int(sum(r["refusal_shows"] for r in ans)),
         "citation_precision": round(sum(r["citations_ok"] for r in ans) / cites, 4) if cites else None,
         "citations_in_gold_doc": round(sum(r["citation_docs_gold"] for r in ans) / cites, 4) if cites else None,
         "latency_median_ms": round(1000 * statistics.median(secs), 1) if secs else None,

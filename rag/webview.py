@@ -12,7 +12,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from rag.citations import MARKER, format_answer
+from rag.citations import CLOSEST_NOTE, MARKER, format_answer
 from rag.documents import Answer, Document
 from rag.loading import SUPPORTED
 
@@ -51,7 +51,15 @@ def render_sources(answer: Answer | None, docs: dict[str, Document]) -> str:
             f'<details id="src-{c.n}" class="source"><summary>[{c.n}] 《{escape(c.title)}》{when}</summary>'
             f'{body}<p class="where">{escape(c.doc_id)}，第 {c.start}–{c.end} 字</p></details>'
         )
-    if not items and answer.hits:
+    if not items and answer.closest:
+        items.append(f'<p class="note">没有可引用的原文。{CLOSEST_NOTE}：</p>')
+        for c in answer.closest:
+            doc = docs.get(c.doc_id)
+            body = passage_html(doc.text, c.start, c.end) if doc else f"<p>{escape(c.quote)}</p>"
+            items.append(
+                f'<details class="source closest"><summary>{c.n}. 《{escape(c.title)}》</summary>{body}</details>'
+            )
+    elif not items and answer.hits:
         items.append('<p class="note">没有可引用的原文。最接近的资料：</p>')
         for i, h in enumerate(answer.hits[:3], 1):
             items.append(

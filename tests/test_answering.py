@@ -218,3 +218,23 @@ def test_a_number_alone_gives_the_proposals_record_card_all_cited(assistant, typ
 
 def test_a_number_no_document_has_is_refused(assistant):
     assert assistant.ask("999").refused
+
+
+def test_a_refusal_quotes_its_closest_sentences_without_trusting_them(assistant):
+    answer = assistant.ask(Q_HANGZHOU)
+    assert answer.refused and answer.citations == [] and 1 <= len(answer.closest) <= 3
+    lines = answer.text.splitlines()
+    assert lines[0].startswith("资料中未找到") and lines[1].startswith("最接近的原文")
+    spans = []
+    for c, line in zip(answer.closest, lines[2:], strict=True):
+        doc = assistant.index.docs[c.doc_id]
+        assert doc.text[c.start : c.end] == c.quote and line == f"{c.n}. 《{doc.title}》：{c.quote}"
+        assert all(not (c.doc_id == d and c.start < b and a < c.end) for d, a, b in spans)  # no repeats
+        spans.append((c.doc_id, c.start, c.end))
+    assert answer.to_dict()["closest"] == [c.to_dict() for c in answer.closest]
+
+
+def test_a_paraphrase_refused_for_little_overlap_still_shows_its_answer(assistant):
+    """"上规模的制造企业" shares few words with "规模以上工业企业全覆盖": not trusted, but quoted."""
+    answer = assistant.ask("苏州上规模的制造企业中，做过智改数转的比例有多高？")
+    assert answer.refused and any("全覆盖" in c.quote for c in answer.closest), answer.text

@@ -66,6 +66,15 @@ def test_cited_answer_not_streamed(client: openai.OpenAI, assistant: Assistant) 
     cite = extra["citations"][0]
     assert cite["n"] == 1 and cite["doc_id"] == DOC_482
     assert assistant.index.docs[DOC_482].text[cite["start"] : cite["end"]] == cite["quote"]
+    assert extra["closest"] == []
+
+
+def test_refusal_carries_its_closest_sentences(client: openai.OpenAI, assistant: Assistant) -> None:
+    q = "杭州市推进新型工业化的主要举措有哪些？"
+    extra = client.chat.completions.create(model="policy-qa", messages=[{"role": "user", "content": q}]).model_extra
+    assert extra["refused"] is True and extra["citations"] == [] and extra["closest"]
+    for c in extra["closest"]:
+        assert assistant.index.docs[c["doc_id"]].text[c["start"] : c["end"]] == c["quote"]
 
 
 def test_cited_answer_streamed(client: openai.OpenAI) -> None:

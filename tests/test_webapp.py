@@ -93,8 +93,12 @@ def test_sources_panel_shows_citation_or_closest_passages(web: WebApp) -> None:
     html = render_sources(answer, web.docs)
     assert 'id="src-1"' in html and "<mark>" in html and "胡伏原" in html and DOC_482 in html
     refused = web.assistant.ask("杭州市推进新型工业化的主要举措有哪些？")
-    assert refused.refused
-    assert "最接近的资料" in render_sources(refused, web.docs)
+    assert refused.refused and refused.closest
+    html = render_sources(refused, web.docs)
+    assert "最接近的原文" in html and "<mark>" in html  # each closest sentence marked inside its passage
+    assert all(f"<mark>{c.quote}</mark>" in html for c in refused.closest if "<" not in c.quote)
+    bare = Answer(question="q", text="资料中未找到", refused=True, hits=refused.hits)
+    assert "最接近的资料" in render_sources(bare, web.docs)  # no closest sentences: chunk openings
     assert "提问后" in render_sources(None, {})
 
 
