@@ -57,7 +57,8 @@ WANT_CUES: list[tuple[str, tuple[str, ...]]] = [
 _NUMBER_REF = re.compile(r"第\s*(\d{1,5})\s*号|(\d{1,5})\s*号(?=建议|提案|议案|答复|代表建议)")
 # Metadata belongs to a document: the question must name one (a number, 《title》, or its kind).
 _DOC_REF = re.compile(r"建议|提案|议案|答复|评论|文章|新闻|这篇|该文|文件|《")
-_YEAR = re.compile(r"(?:19|20)\d{2}年")
+# A year, with its month when the question gives one: "2024年12月" is not met by "2023年12月…2024年".
+_YEAR = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?")
 # Organisation names jieba does not tag: a run of characters ending in an office word.
 _ORG_NAME = re.compile(
     r"[^\W\d_a-zA-Z是的哪个什么在了和与由被把向从对为谁几多有及等将其该这那]{2,12}?"

@@ -83,3 +83,15 @@ def test_sentences_are_reranked_by_the_index_encoder_and_trusted_only_for_use(as
     first = len(counting_encoder.documents)
     use_like.answer("苏州集聚了几家灯塔工厂？", assistant.retrieve("苏州集聚了几家灯塔工厂？"))
     assert first > 0 and len(counting_encoder.documents) == first and len(counting_encoder.queries) == 2
+
+
+def test_a_year_and_month_must_both_be_met():
+    """"2024年12月" is not met by a passage on "2023年12月…2024年经济工作" (heldout6)."""
+    assert "2024年12月" in analyse("2024年12月召开的中央经济工作会议把哪项任务排在了首位？").entities
+    assert "2023年" in analyse("2023年苏州的数字经济占比是多少？").entities
+
+
+def test_a_meeting_of_another_month_is_refused(assistant):
+    wrong = assistant.ask("2024年12月召开的中央经济工作会议把哪项任务排在了首位？")
+    right = assistant.ask("2023年12月召开的中央经济工作会议把哪项任务排在了首位？")
+    assert wrong.refused and not right.refused and "科技创新" in right.text, (wrong.text, right.text)
