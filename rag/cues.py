@@ -162,6 +162,34 @@ def asked_forms(question: str, kinds: tuple[str, ...] = tuple(ASKED_FORMS)) -> l
     return out
 
 
+# "那14家企业具体是哪些": a count the question already knows, then "which ones".
+_MEMBERS = re.compile(
+    r"(\d+|[两二三四五六七八九十]+)\s*(?:家|个|项|条|所|座|名|类|种|大)[^？?。]*?(?:具体|分别|都)(?:是|有|包括)?哪"
+)
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
+
+
+def lists_members(question: str, evidence: str, most: int = 6) -> bool:
+    """For "the N things … which are they", whether ``evidence`` enumerates at least N of them
+    (up to ``most``), counting items separated by 、 or ；.  Other questions always pass: a
+    passage that only states the count ("累计7家") does not say which.
+
+    >>> lists_members("那7家灯塔工厂分别是哪几家？", "新增全球“灯塔工厂”2家,累计7家。")
+    False
+    >>> lists_members("那3家企业具体是哪些？", "分别为甲公司、乙公司、丙公司。")
+    True
+    >>> lists_members("苏州计划形成哪四个万亿级产业？", "电子信息")
+    True
+    """
+    m = _MEMBERS.search(question)
+    if m is None:
+        return True
+    word = m.group(1)
+    n = int(word) if word.isdigit() else (_CN_DIGITS.get(word, 10) if len(word) == 1 else 10)
+    items = 1 + len(re.findall(r"[、；;]", evidence))
+    return items >= min(n, most)
+
+
 def has_kind(q: Question, text: str) -> bool:
     """Whether ``text`` holds the kind of answer a number/date/person question asks for,
     beyond what the question itself says ("建议号：482" is no answer to a phone number).

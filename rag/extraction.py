@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.chunking import is_heading, split_sentences
-from rag.cues import coverage, cue_bonus, has_kind, novelty, shows_forms, type_bonus
+from rag.cues import coverage, cue_bonus, has_kind, lists_members, novelty, shows_forms, type_bonus
 from rag.documents import Document, Hit
 from rag.embedding import Encoder
 from rag.glossary import Glossary
@@ -178,6 +178,8 @@ class SentenceExtractor:
         evidence = doc.text[max(0, best.start - 40) : best.end]
         if not shows_forms(q.text, evidence, self.forms):
             return False
+        if self.members and not lists_members(q.text, doc.text[best.start : best.end + self.key_window]):
+            return False
         if self.key_terms and not self._key_terms_near(q, best, doc):
             return False
         if not all(o in doc.text for o in q.orgs):
@@ -211,6 +213,7 @@ class SentenceExtractor:
     kind_below = 0.6
     weak_novelty = 0.1  # ...and must say something the question does not ("陆惠芬代表:")
     forms: tuple[str, ...] = ("unit", "money", "age", "year", "district", "company")  # rag/cues.ASKED_FORMS
+    members = True  # "那7家…分别是哪几家" must be answered by a list of them (cues.lists_members)
     key_terms = 0  # >0: the question's rarest words that must be in the evidence (measured: hurts, off)
     key_window = 80
 

@@ -95,3 +95,23 @@ def test_a_meeting_of_another_month_is_refused(assistant):
     wrong = assistant.ask("2024年12月召开的中央经济工作会议把哪项任务排在了首位？")
     right = assistant.ask("2023年12月召开的中央经济工作会议把哪项任务排在了首位？")
     assert wrong.refused and not right.refused and "科技创新" in right.text, (wrong.text, right.text)
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence", "ok"),
+    [
+        ("苏州那7家全球“灯塔工厂”分别是哪几家企业？", "新增全球“灯塔工厂”2家,累计7家。", False),
+        ("那3家企业具体是哪些？", "分别为甲公司、乙公司、丙公司。", True),
+        ("苏州计划形成哪四个万亿级主导产业？", "电子信息", True),  # asks which four, knows no list
+        ("苏州那14家绿色供应链管理企业具体是哪些？", "甲、乙、丙、丁、戊、己", True),  # six named: enough
+    ],
+)
+def test_the_members_of_a_counted_set_need_a_list(question, evidence, ok):
+    from rag.cues import lists_members
+
+    assert lists_members(question, evidence) is ok
+
+
+def test_a_passage_that_only_counts_them_does_not_say_which(assistant):
+    assert assistant.ask("苏州那7家全球“灯塔工厂”分别是哪几家企业？").refused
+    assert not assistant.ask("苏州有几家灯塔工厂？").refused
