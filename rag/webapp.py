@@ -14,7 +14,6 @@ nothing is left half-indexed.
 from __future__ import annotations
 
 import contextlib
-import html
 import re
 import shutil
 import tempfile
@@ -37,6 +36,7 @@ from rag.webview import (
     highlight_placeholders,
     library_rows,
     plain_answer,
+    plain_text,
     render_answer,
     render_sources,
     sanitize_filename,
@@ -98,7 +98,7 @@ class WebApp:
             messages.append({"role": "assistant", "content": escape(str(exc))})
             yield messages, render_sources(None, {}), "", str(question or "")
             return
-        history = [{"role": m["role"], "content": _plain(m.get("content"))} for m in messages]
+        history = [{"role": m["role"], "content": plain_text(m.get("content"))} for m in messages]
         messages = [*messages, {"role": "user", "content": escape(q)}, {"role": "assistant", "content": "……"}]
         yield messages, render_sources(None, {}), "", ""
         answer = None
@@ -159,7 +159,7 @@ class WebApp:
                     except (UploadError, LoadError) as exc:
                         notes.append(f"未收录：{exc}")
                     except OSError as exc:  # a vanished or unreadable temp file must not strand earlier ones
-                        notes.append(f"未收录：无法读取 {_original_name(Path(path))}（{exc.strerror or exc}）")
+                        notes.append(f"未收录：无法读取 {Path(path).name}（{exc.strerror or exc}）")
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
             if stored:
@@ -168,7 +168,7 @@ class WebApp:
         return "\n".join(notes)
 
     def _store_one(self, src: Path, staging: Path, notes: list[str]) -> Path:
-        name = sanitize_filename(_original_name(src))
+        name = sanitize_filename(src.name)  # Gradio keeps the uploaded file's own name
         size, limit = src.stat().st_size, self.settings.max_file_mb * 2**20
         if size > limit:
             raise UploadError(f"{name} 过大（{size / 2**20:.1f} MB，上限 {self.settings.max_file_mb} MB）")
@@ -236,7 +236,7 @@ class WebApp:
             return "", None, None, escape(self.error)
         if upload:
             try:  # our own checks first: type, size, readable text
-                name = sanitize_filename(_original_name(Path(upload)))
+                name = sanitize_filename(Path(upload).name)
                 load_file(Path(upload), Path(upload).parent, max_bytes=self.settings.max_file_mb * 2**20)
             except (UploadError, LoadError, OSError) as exc:
                 return "", None, None, escape(f"无法读取上传的文件：{exc}")
@@ -292,16 +292,6 @@ class LiveAssistant:
 
 
 # ---------------------------------------------------------------- small helpers
-
-
-def _plain(content: object) -> str:
-    text = content if isinstance(content, str) else ""
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
-
-
-def _original_name(path: Path) -> str:
-    """Gradio keeps the uploaded file's own name as the last path component."""
-    return path.name
 
 
 def _tick(progress: Progress | None, fraction: float, desc: str) -> None:

@@ -87,6 +87,16 @@ def plain_answer(answer: Answer) -> str:
     return format_answer(answer, offsets=False)
 
 
+def plain_text(content: object) -> str:
+    """A chat message's HTML as plain text (history sent back to the assistant).
+
+    >>> plain_text("<b>答复</b>&amp;说明"), plain_text(None)
+    ('答复&说明', '')
+    """
+    text = content if isinstance(content, str) else ""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
 def highlight_placeholders(markdown: str) -> str:
     """Draft Markdown with every 〔待补…〕 shown as <mark>; raw HTML in the draft is escaped."""
     safe = markdown.replace("&", "&amp;").replace("<", "&lt;")
