@@ -22,7 +22,8 @@ from pathlib import Path
 from rag.citations import make_citation
 from rag.documents import Citation, Document
 from rag.drafting import DraftError, fill, with_marker
-from rag.evidence import FIGURE_WITH_UNIT, EvidenceFinder, year_of
+from rag.evidence import EvidenceFinder, year_of
+from rag.figures import FIGURE_WITH_UNIT
 from rag.lexical import bigrams, words
 from rag.render import Block, Draft, load_snippets
 

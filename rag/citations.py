@@ -17,19 +17,12 @@ import re
 from dataclasses import dataclass, field
 
 from rag.documents import Answer, Citation, Document
+from rag.figures import FIGURE
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 # Heads a refusal's closest sentences: quoted verbatim, but not trusted as the answer.
 CLOSEST_NOTE = "最接近的原文（未能确认回答了问题，请核对）"
 _TITLE = re.compile(r"《[^《》]{1,80}》")
-_UNITS = "万亿元|亿元|万元|万亿|亿|万|千|百|%|％|家|个|项|名|人|倍|元|吨|座|所|台|辆|种|年|月|日|天|号|TEU|GW|MW|kW"
-FIGURE = re.compile(
-    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-    r"|\d{4}-\d{1,2}-\d{1,2}"
-    r"|\d+(?:[.,]\d+)*\s*(?:" + _UNITS + r")"
-    r"|[一二三四五六七八九十]+分之[一二三四五六七八九十]+"
-    r"|\d+(?:\.\d+)?"
-)
 # A sentence with the markers that follow its end: "甲。[1]乙[2]。" → "甲。[1]", "乙[2]。"
 _ANSWER_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;\n]*(?:\s*\[\d{1,3}\])*")
 

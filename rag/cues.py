@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 
+from rag.figures import COUNT, NUMERAL
 from rag.questions import Question
 
-_NUM = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|万亿|亿|万|千|家|个|项|名|人|倍|元|吨|座|所|台|辆|种|年|TEU)")
 _CN_NUM = re.compile(r"[一二三四五六七八九十百千两半]+(?:成|分之[一二三四五六七八九十]+|个|项|家)")
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{2}-\d{2}|\d{1,2}月")
 _ORG = re.compile(r"\w{1,12}(?:[厅局委部办]|中心|公司|大学|学院|研究院|研究所|学会|协会|集团|政府|银行|医院|电视台|学校|中学)")
@@ -26,7 +26,7 @@ _PLACE = re.compile(r"\w{0,8}(?:国|省|市|县|州|区|镇|村|岛|山|河|湖|
 _PERSON = re.compile(r"[\u4e00-\u9fff]{2,4}(?=[（(，,]?(?:饰|指出|表示|认为|提出|说|担任|任|主演|创办|发明|发现|所著|著|写))")
 _REASON = re.compile(r"因为|由于|原因|导致|所以|因此|为了|因其|故而|以致|从而|故")
 _KIND = {
-    "number": re.compile(_NUM.pattern + "|" + _CN_NUM.pattern + r"|\d+(?:\.\d+)?"),
+    "number": re.compile(COUNT.pattern + "|" + _CN_NUM.pattern + r"|\d+(?:\.\d+)?"),
     "date": re.compile(_DATE.pattern + r"|[一二三四五六七八九十〇]{2,4}年|\d{1,4}年代|世纪|朝|初|末"),
     "org": _ORG,
     "place": _PLACE,
@@ -104,13 +104,12 @@ def cue_bonus(question: str, sent: str) -> float:
 # facts): "多少亿元" is answered by a number of 亿, "哪一年" by a year, "多大年纪" by an age.
 # A sentence on the right topic without that form is about something else ("项目514项" does
 # not say how much the projects cost).
-_NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万亿]+)\s*(?:多|余)?"
 ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
     # the form is the number in the unit asked (built per question in asked_forms)
     "unit": (re.compile(r"(?<!哪)(?:多少|几)\s*(亿元|万元|亿|万|元|吨|辆|件|篇|倍|项|家)"), None),
     "money": (
         re.compile(r"(?:经费|资金|投资|预算|金额|奖励|补贴|补助|花了?|费用)\S{0,6}(?:多少|几)|多少\S{0,4}(?:钱|资金|经费|投资|预算)"),
-        re.compile(_NUMERAL + r"(?:亿|万|千)?元"),
+        re.compile(NUMERAL + r"(?:亿|万|千)?元"),
     ),
     "age": (re.compile(r"多大年纪|多少岁|几岁|年龄|年纪"), re.compile(r"\d+\s*岁|[一二三四五六七八九十]+岁|出生|生于")),
     "year": (re.compile(r"哪一?年|何年"), re.compile(r"(?:19|20)\d{2}|[一二三四五六七八九〇零]{4}年|年代")),
@@ -156,7 +155,7 @@ def asked_forms(question: str, kinds: tuple[str, ...] = tuple(ASKED_FORMS)) -> l
             continue
         if kind == "unit":  # the unit itself, any way the number is written ("4400家", "百家", "1.2万亿")
             unit = {"亿元": "亿", "万元": "万"}.get(m.group(1), m.group(1))
-            form = re.compile(_NUMERAL + re.escape(unit))
+            form = re.compile(NUMERAL + re.escape(unit))
         if form is not None:
             out.append(form)
     return out

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from rag.chunking import is_heading, split_sentences
 from rag.documents import Document
+from rag.figures import FIGURE_WITH_UNIT
 from rag.lexical import words
 from rag.proposals import content_span, recommendations
 
@@ -49,7 +50,6 @@ _LEAD = re.compile(r"(?:[(（][一二三四五六七八九十\d]+[)）]|[一二�
                    r"|(?:另)?一方面[,，])\s*")
 _SKIP = re.compile(r"收悉|答复如下|感谢您|免责声明|对策建议|开展深入调研|[?？]")
 _PROBLEMS = re.compile(r"(?:存在的|主要|面临的|突出)问题")
-FIGURE_WITH_UNIT = re.compile(r"\d+(?:\.\d+)?\s*(?:万亿元|亿元|万元|万亿|亿|万|%|％|家|个|项|名|人次|人|倍|件|篇|TEU)")
 MAX_QUOTE = 150
 
 
