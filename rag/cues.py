@@ -106,7 +106,11 @@ def cue_bonus(question: str, sent: str) -> float:
 # not say how much the projects cost).
 ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
     # the form is the number in the unit asked (built per question in asked_forms)
-    "unit": (re.compile(r"(?<!哪)(?:多少|几)\s*(亿元|万元|亿|万|元|吨|辆|件|篇|倍|项|家)"), None),
+    # counters (个/项/期) are not compared: texts count the same things with different ones
+    "unit": (
+        re.compile(r"(?<!哪)(?:多少|几)\s*(亿元|万元|亿|万|元|吨|辆|件|篇|倍|项|家|亩|平方米|平方公里|公里|千米|千瓦|小时|天)"),
+        None,
+    ),
     "money": (
         re.compile(r"(?:经费|资金|投资|预算|金额|奖励|补贴|补助|花了?|费用)\S{0,6}(?:多少|几)|多少\S{0,4}(?:钱|资金|经费|投资|预算)"),
         re.compile(NUMERAL + r"(?:亿|万|千)?元"),
@@ -142,6 +146,8 @@ def asked_forms(question: str, kinds: tuple[str, ...] = tuple(ASKED_FORMS)) -> l
     [True]
     >>> [bool(p.search("企业数量未及百家")) for p in asked_forms("有多少家企业？")]
     [True]
+    >>> [bool(p.search("拥有3个万亿级产业")) for p in asked_forms("增加值有多少亿元？")]
+    [False]
     >>> asked_forms("哪几家企业入选？", ("unit",))  # which firms, not how many
     []
     >>> len(asked_forms("这个项目总投资是多少？")), len(asked_forms("哪一年获评的？"))
@@ -155,7 +161,7 @@ def asked_forms(question: str, kinds: tuple[str, ...] = tuple(ASKED_FORMS)) -> l
             continue
         if kind == "unit":  # the unit itself, any way the number is written ("4400家", "百家", "1.2万亿")
             unit = {"亿元": "亿", "万元": "万"}.get(m.group(1), m.group(1))
-            form = re.compile(NUMERAL + re.escape(unit))
+            form = re.compile(NUMERAL + re.escape(unit) + "(?!级)")  # "万亿级产业" is a class, not an amount
         if form is not None:
             out.append(form)
     return out

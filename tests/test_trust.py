@@ -35,6 +35,8 @@ def test_a_named_term_written_out_in_the_document_is_accepted(assistant):
     [
         "合肥在长三角新能源汽车“4小时产业圈”里做什么？",  # jieba tags 合肥 as a noun: rag/data/places.txt
         "苏州人工智能核心产业规模达到了多少亿元？",  # the corpus counts its firms, never its 亿元
+        "苏州今年的老旧工业区改造计划改造多少亩土地？",  # no area in 亩 anywhere
+        "按总量算，江苏制造业一年的增加值有多少亿元？",  # "万亿级产业" is a class, not an amount
     ],
 )
 def test_another_city_or_an_uncounted_unit_is_refused(assistant, question):
