@@ -228,3 +228,20 @@ def test_dense_index_turns_hnsw_beyond_the_flat_limit_and_still_deletes(monkeypa
     assert "HNSW" in type(faiss.downcast_index(again.dense.index)).__name__
     _, found = again.dense.search(index._vectors()[1][:1], 1)
     assert found[0][0] in stored
+
+
+def test_a_single_query_is_searched_with_one_thread_and_the_setting_restored():
+    import faiss
+    import numpy as np
+
+    from rag.retrieval import search_one
+
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((500, 16), dtype=np.float32)
+    dense = faiss.IndexIDMap2(faiss.IndexFlatIP(16))
+    dense.add_with_ids(vectors, np.arange(500, dtype=np.int64))
+    before = faiss.omp_get_max_threads()
+    scores, ids = search_one(dense, vectors[:1], 5)
+    expected_scores, expected_ids = dense.search(vectors[:1], 5)
+    assert ids.tolist() == expected_ids.tolist() and np.allclose(scores, expected_scores)
+    assert faiss.omp_get_max_threads() == before
