@@ -146,6 +146,17 @@ def test_ask_and_open_a_source(browser_page) -> None:
     shot(page, "qa.png")
 
 
+def test_a_refusal_shows_its_closest_sentences(browser_page) -> None:
+    page, _ = browser_page
+    reply = ask(page, "苏州上规模的制造企业中，做过智改数转的比例有多高？")
+    assert "资料中未找到" in reply and "最接近的原文" in reply
+    panel = page.locator("#sources")
+    assert "最接近的原文" in panel.inner_text()
+    assert panel.locator("details.closest").count() == 3 and panel.locator("mark").count() == 3
+    panel.locator("details.closest summary").first.click()  # each opens on its passage, quote marked
+    shot(page, "refusal.png")
+
+
 def test_too_long_question_gets_a_message(browser_page) -> None:
     page, _ = browser_page
     reply = ask(page, "长" * 10_000)
