@@ -34,6 +34,14 @@ from rag.questions import Question, analyse
 
 NOT_FOUND = "资料中未找到"
 
+def one_line(text: str) -> str:
+    r"""A quote on one line, for a numbered list in a chat reply (the citation keeps the original).
+
+    >>> one_line("2024\n01/04  苏州")
+    '2024 01/04 苏州'
+    """
+    return " ".join(text.split())
+
 
 class ExtractiveAnswerer(SentenceExtractor):
     """Answers from metadata or quoted sentences; needs the index for document texts and IDF.
@@ -103,7 +111,7 @@ class ExtractiveAnswerer(SentenceExtractor):
         lines = [f"{NOT_FOUND}{why or '能回答这个问题的内容'}。"]
         if closest:
             lines.append(f"{CLOSEST_NOTE}：")
-            lines += [f"{c.n}. 《{c.title}》：{c.quote}" for c in closest]
+            lines += [f"{c.n}. 《{c.title}》：{one_line(c.quote)}" for c in closest]
         elif hits:
             lines.append("最接近的资料：")
             for i, h in enumerate(hits[:3], 1):
@@ -111,14 +119,14 @@ class ExtractiveAnswerer(SentenceExtractor):
         return Answer(question=question, text="\n".join(lines), refused=True, hits=hits, closest=closest or [])
 
     def _closest(self, q: Question, ranked: list[Scored], n: int = 3) -> list[Citation]:
-        """The ``n`` best candidate sentences as quote windows (one per place, fragments such as
-        a bare "2024" left out): on held-out questions the answer refused for too little word
-        overlap is among them 39 times in 83, against 14 in the closest chunks' openings."""
+        r"""The ``n`` best candidate sentences as quote windows, one per place.  Header lines are
+        kept: "2024\n01/04" or "办理期限:3个月" answers questions about the document itself.  Of the
+        false refusals of gold + heldout1–5, 43 in 88 quote the answer here, against 14 in the
+        closest chunks' openings (heldout7, never tuned on: 7 in 13 against 3)."""
         spans: list[tuple[str, int, int]] = []
         for s in ranked:
             a, b = self._trim(q, s)
-            text = self.index.docs[s.doc_id].text[a:b]
-            if len(text.strip()) < 6 or any(d == s.doc_id and a < b0 and a0 < b for d, a0, b0 in spans):
+            if any(d == s.doc_id and a < b0 and a0 < b for d, a0, b0 in spans):
                 continue
             spans.append((s.doc_id, a, b))
             if len(spans) == n:

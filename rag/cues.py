@@ -168,8 +168,10 @@ def asked_forms(question: str, kinds: tuple[str, ...] = tuple(ASKED_FORMS)) -> l
 
 
 # "那14家企业具体是哪些": a count the question already knows, then "which ones".
+_COUNTER = r"[家个项条所座名类种大]"
 _MEMBERS = re.compile(
-    r"(\d+|[两二三四五六七八九十]+)\s*(?:家|个|项|条|所|座|名|类|种|大)[^？?。]*?(?:具体|分别|都)(?:是|有|包括)?哪"
+    r"(\d+|[两二三四五六七八九十]+)\s*" + _COUNTER + r"[^？?。]*?(?:具体|分别|都)(?:是|有|包括)?哪"
+    r"(?:些|几|[一两二三四五六七八九十\d]+\s*" + _COUNTER + ")"  # which ones, not 哪年 / 哪一年
 )
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
 
@@ -185,14 +187,38 @@ def lists_members(question: str, evidence: str, most: int = 6) -> bool:
     True
     >>> lists_members("苏州计划形成哪四个万亿级产业？", "电子信息")
     True
+    >>> lists_members("这2项政策都是哪年出台的？", "该政策于2021年出台。")  # a year, not which ones
+    True
+    >>> lists_members("那3家企业分别是哪几家？", "甲；乙；"), lists_members("那3家分别是哪几家？", "甲、乙和丙")
+    (False, True)
     """
     m = _MEMBERS.search(question)
     if m is None:
         return True
     word = m.group(1)
     n = int(word) if word.isdigit() else (_CN_DIGITS.get(word, 10) if len(word) == 1 else 10)
-    items = 1 + len(re.findall(r"[、；;]", evidence))
-    return items >= min(n, most)
+    seps = len(re.findall(r"[、；;](?=[^、；;。！？\s])", evidence))  # a trailing separator ends no item
+    last = 1 if seps and re.search(r"[、；;][^、；;。]*?(?:和|及|与)", evidence) else 0  # "甲、乙和丙"
+    return 1 + seps + last >= min(n, most)
+
+
+def names_month(entity: str, text: str) -> bool:
+    r"""Whether ``text`` names the year and month of ``entity`` ("2024年1月"), written out, as a
+    date ("2024-01", "2024\n01/04"), or as a month with no other year before it ("1月3日" in a
+    2024 report); "2023年12月 … 2024年" does not name 2024年12月.
+
+    >>> names_month("2024年1月", "2024\n01/04 … 1月3日,苏州市召开会议")
+    True
+    >>> names_month("2024年12月", "2023年12月召开的会议部署2024年经济工作")
+    False
+    """
+    m = re.fullmatch(r"(\d{4})年(\d{1,2})月", entity)
+    if m is None:
+        return False
+    year, month = m.group(1), m.group(2).lstrip("0")
+    if re.search(rf"{year}\s*[-/.年\n]\s*0?{month}(?:月|[-/.]|(?!\d))", text):
+        return True
+    return year in text and re.search(rf"(?<!\d{{4}}年)(?<!\d)0?{month}月", text) is not None
 
 
 def has_kind(q: Question, text: str) -> bool:

@@ -138,7 +138,7 @@ def score_row(row: dict, hits, answer, seconds: float) -> dict:
         out["hit"] = float(not answer.refused and hit_any(body, answers))
         out["hit120"] = float(not answer.refused and hit_any(body[:SCORE_CHARS], answers))
         # A refusal that still quotes the answer among its closest sentences (not counted as a hit)
-        out["refusal_shows"] = float(answer.refused and hit_any(answer.text, answers))
+        out["refusal_shows"] = float(answer.refused and hit_any(" ".join(c.quote for c in answer.closest), answers))
         by_marker = _sentences_by_marker(answer.text)
         out["citations"] = len(answer.citations)
         out["citations_ok"] = sum(citation_ok(c, by_marker.get(c.n, ""), answers) for c in answer.citations)

@@ -31,7 +31,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.chunking import is_heading, split_sentences
-from rag.cues import coverage, cue_bonus, has_kind, lists_members, novelty, shows_forms, type_bonus
+from rag.cues import (
+    coverage,
+    cue_bonus,
+    has_kind,
+    lists_members,
+    names_month,
+    novelty,
+    shows_forms,
+    type_bonus,
+)
 from rag.documents import Document, Hit
 from rag.embedding import Encoder
 from rag.glossary import Glossary
@@ -178,7 +187,7 @@ class SentenceExtractor:
         evidence = doc.text[max(0, best.start - 40) : best.end]
         if not shows_forms(q.text, evidence, self.forms):
             return False
-        if self.members and not lists_members(q.text, doc.text[best.start : best.end + self.key_window]):
+        if self.members and not lists_members(q.text, sentence):
             return False
         if self.key_terms and not self._key_terms_near(q, best, doc):
             return False
@@ -195,7 +204,7 @@ class SentenceExtractor:
 
         def named(e: str) -> bool:
             e = self._norm(e).lower()
-            return e in near or (e.endswith("年") and e[:-1] in near)
+            return e in near or (e.endswith("年") and e[:-1] in near) or names_month(e, near)
 
         return all(map(named, q.entities)) or all(map(named, q.expanded_entities))
 

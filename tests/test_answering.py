@@ -228,7 +228,8 @@ def test_a_refusal_quotes_its_closest_sentences_without_trusting_them(assistant)
     spans = []
     for c, line in zip(answer.closest, lines[2:], strict=True):
         doc = assistant.index.docs[c.doc_id]
-        assert doc.text[c.start : c.end] == c.quote and line == f"{c.n}. 《{doc.title}》：{c.quote}"
+        assert doc.text[c.start : c.end] == c.quote  # verbatim; the reply shows it on one line
+        assert line == f"{c.n}. 《{doc.title}》：{' '.join(c.quote.split())}"
         assert all(not (c.doc_id == d and c.start < b and a < c.end) for d, a, b in spans)  # no repeats
         spans.append((c.doc_id, c.start, c.end))
     assert answer.to_dict()["closest"] == [c.to_dict() for c in answer.closest]
@@ -238,3 +239,12 @@ def test_a_paraphrase_refused_for_little_overlap_still_shows_its_answer(assistan
     """"上规模的制造企业" shares few words with "规模以上工业企业全覆盖": not trusted, but quoted."""
     answer = assistant.ask("苏州上规模的制造企业中，做过智改数转的比例有多高？")
     assert answer.refused and any("全覆盖" in c.quote for c in answer.closest), answer.text
+
+
+def test_closest_sentences_may_be_header_lines_each_on_one_line(assistant):
+    """A header line ("2024\n01/04\n10:20") answers a question about the document itself; in the
+    reply it is written on one line, in the citation verbatim."""
+    answer = assistant.ask("“新年第一会”那篇新闻是在几月几号发布的？")
+    assert answer.refused and any("01/04" in c.quote for c in answer.closest), answer.text
+    assert len(answer.text.splitlines()) == 2 + len(answer.closest)
+    assert all(assistant.index.docs[c.doc_id].text[c.start : c.end] == c.quote for c in answer.closest)

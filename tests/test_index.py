@@ -240,8 +240,15 @@ def test_a_single_query_is_searched_with_one_thread_and_the_setting_restored():
     vectors = rng.standard_normal((500, 16), dtype=np.float32)
     dense = faiss.IndexIDMap2(faiss.IndexFlatIP(16))
     dense.add_with_ids(vectors, np.arange(500, dtype=np.int64))
-    before = faiss.omp_get_max_threads()
-    scores, ids = search_one(dense, vectors[:1], 5)
+    class Recording:  # the real index, remembering how many threads each search was given
+        threads: list[int] = []
+
+        def search(self, q, n):
+            self.threads.append(faiss.omp_get_max_threads())
+            return dense.search(q, n)
+
+    faiss.omp_set_num_threads(2)
+    scores, ids = search_one(Recording(), vectors[:1], 5)
     expected_scores, expected_ids = dense.search(vectors[:1], 5)
     assert ids.tolist() == expected_ids.tolist() and np.allclose(scores, expected_scores)
-    assert faiss.omp_get_max_threads() == before
+    assert Recording.threads == [1] and faiss.omp_get_max_threads() == 2

@@ -117,3 +117,9 @@ def test_the_members_of_a_counted_set_need_a_list(question, evidence, ok):
 def test_a_passage_that_only_counts_them_does_not_say_which(assistant):
     assert assistant.ask("苏州那7家全球“灯塔工厂”分别是哪几家企业？").refused
     assert not assistant.ask("苏州有几家灯塔工厂？").refused
+
+
+def test_a_year_and_month_may_be_written_as_a_date_or_by_the_month_alone(assistant):
+    """The 2024 news gives its date as "2024\n01/04" and the meeting as "1月3日"."""
+    answer = assistant.ask("2024年1月苏州召开的推进新型工业化工作会议提出要实施什么行动？")
+    assert not answer.refused and "强基提质" in answer.text, answer.text

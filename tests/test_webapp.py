@@ -17,6 +17,7 @@ from rag.documents import Answer, Citation
 from rag.webapp import LiveAssistant, WebApp
 from rag.webview import (
     UploadError,
+    escape,
     highlight_placeholders,
     passage_html,
     plain_answer,
@@ -96,7 +97,7 @@ def test_sources_panel_shows_citation_or_closest_passages(web: WebApp) -> None:
     assert refused.refused and refused.closest
     html = render_sources(refused, web.docs)
     assert "最接近的原文" in html and "<mark>" in html  # each closest sentence marked inside its passage
-    assert all(f"<mark>{c.quote}</mark>" in html for c in refused.closest if "<" not in c.quote)
+    assert all(f"<mark>{escape(c.quote)}</mark>".replace("\n", "<br>") in html for c in refused.closest)
     bare = Answer(question="q", text="资料中未找到", refused=True, hits=refused.hits)
     assert "最接近的资料" in render_sources(bare, web.docs)  # no closest sentences: chunk openings
     assert "提问后" in render_sources(None, {})
