@@ -183,6 +183,9 @@ class GenerativeAnswerer:
             fb = self._fallback(question, hits, "".join(notes) + "已改用摘录式回答。")
             fb.unsupported = unsupported
             return fb
+        if answer.refused and hits:  # the sentences the extractive answerer finds closest, unclaimed
+            ex = self.fallback.answer(question, hits)
+            answer.closest = ex.closest if ex.refused else ex.citations
         return answer
 
     def _fallback(self, question: str, hits: list[Hit], note: str) -> Answer:

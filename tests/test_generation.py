@@ -122,7 +122,17 @@ def test_sentence_without_marker_is_unsupported_but_not_mentioned_is_a_refusal(
     a = gen.finalize("q", "苏北地区发展很快。", reply_sources, [])
     assert a.unsupported == ["苏北地区发展很快。"]
     a = gen.finalize("q", "资料中未提及。", reply_sources, [])
-    assert a.refused and a.unsupported == [] and a.citations == []
+    assert a.refused and a.unsupported == [] and a.citations == [] and a.closest == []
+
+
+def test_a_generated_refusal_lists_the_closest_sentences(assistant: Assistant, reply_sources: list[Source]) -> None:
+    """The model says 资料中未提及; the reader still gets the closest sentences to check, unclaimed."""
+    q = "2020年苏北地区新增了多少家省级企业技术中心？"
+    hits = assistant.retrieve(q)
+    a = answerer(assistant, fallback=True).finalize(q, "资料中未提及。", reply_sources, hits)
+    assert a.refused and a.citations == [] and a.closest
+    assert any("104家" in c.quote for c in a.closest)
+    assert all(assistant.index.docs[c.doc_id].text[c.start : c.end] == c.quote for c in a.closest)
 
 
 def test_metadata_passage_is_source_one(assistant: Assistant) -> None:
