@@ -34,6 +34,7 @@ from rag.questions import Question, analyse
 
 NOT_FOUND = "资料中未找到"
 
+
 def one_line(text: str) -> str:
     r"""A quote on one line, for a numbered list in a chat reply (the citation keeps the original).
 
