@@ -27,21 +27,12 @@ from __future__ import annotations
 
 import re
 
-from rag.citations import CLOSEST_NOTE, MARKER, make_citation
+from rag.citations import CLOSEST_NOTE, MARKER, make_citation, one_line
 from rag.documents import Answer, Citation, Document, Field, Hit
 from rag.extraction import Scored, SentenceExtractor
 from rag.questions import Question, analyse
 
 NOT_FOUND = "资料中未找到"
-
-
-def one_line(text: str) -> str:
-    r"""A quote on one line, for a numbered list in a chat reply (the citation keeps the original).
-
-    >>> one_line("2024\n01/04  苏州")
-    '2024 01/04 苏州'
-    """
-    return " ".join(text.split())
 
 
 class ExtractiveAnswerer(SentenceExtractor):

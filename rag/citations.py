@@ -27,6 +27,15 @@ _TITLE = re.compile(r"《[^《》]{1,80}》")
 _ANSWER_SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;\n]*(?:\s*\[\d{1,3}\])*")
 
 
+def one_line(text: str) -> str:
+    r"""A quote on one line, for a list of sources (the citation keeps the original text).
+
+    >>> one_line("2024\n01/04  苏州")
+    '2024 01/04 苏州'
+    """
+    return " ".join(text.split())
+
+
 def make_citation(n: int, doc: Document, start: int, end: int) -> Citation:
     return Citation(
         n=n,

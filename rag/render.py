@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.citations import MARKER, flag_figure, mark_unsupported, unsupported_figures
+from rag.citations import MARKER, flag_figure, mark_unsupported, one_line, unsupported_figures
 from rag.documents import Citation
 
 
@@ -144,8 +144,7 @@ def _check_rows(block: Block, sources: dict[int, str]) -> list[str]:
 
 def source_line(c: Citation) -> str:
     when = f"（{c.date}）" if c.date else ""
-    quote = " ".join(c.quote.split())
-    return f"[{c.n}] 《{c.title}》{when}：“{quote}”"
+    return f"[{c.n}] 《{c.title}》{when}：“{one_line(c.quote)}”"
 
 
 # ---------------------------------------------------------------- Markdown
