@@ -200,7 +200,8 @@ class SentenceExtractor:
         # document: "无锡" in a Suzhou report's company name does not make it about Wuxi.
         # A year may be written without 年 ("2024\n01/04").
         near = doc.title + doc.text[max(0, best.start - self.entity_window) : best.end + self.entity_window]
-        near = self._norm(near).lower()
+        # "致公党建议…" names who wrote the document, which holds for every sentence of it.
+        near = self._norm(" ".join([near, *(doc.value(k) for k in self.entity_fields)])).lower()
 
         def named(e: str) -> bool:
             e = self._norm(e).lower()
@@ -218,6 +219,7 @@ class SentenceExtractor:
         return any(self._norm(t).lower() in text for t in (term, expand(term)))
 
     entity_window = 300
+    entity_fields: tuple[str, ...] = ("proposer", "author")  # parsed fields naming who wrote it
     # Weaker evidence than this must hold the kind of answer asked for (number, date, person).
     kind_below = 0.6
     weak_novelty = 0.1  # ...and must say something the question does not ("陆惠芬代表:")

@@ -123,3 +123,18 @@ def test_a_year_and_month_may_be_written_as_a_date_or_by_the_month_alone(assista
     """The 2024 news gives its date as "2024\n01/04" and the meeting as "1月3日"."""
     answer = assistant.ask("2024年1月苏州召开的推进新型工业化工作会议提出要实施什么行动？")
     assert not answer.refused and "强基提质" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("胡伏原提到的评分里，浙江省得了多少分？", "29.2"), ("致公党建议借鉴上海设立的什么平台？", "模速空间")],
+)
+def test_the_author_a_question_names_holds_for_every_sentence_of_the_document(assistant, question, expected):
+    """The proposer stands in the header, far from the sentence; naming them is no reason to refuse."""
+    a = assistant.ask(question)
+    assert not a.refused and expected in a.text
+
+
+@pytest.mark.parametrize("question", ["胡伏原提到的评分里，杭州得了多少分？", "致公党建议借鉴北京设立的什么平台？"])
+def test_naming_the_author_does_not_excuse_another_place(assistant, question):
+    assert assistant.ask(question).refused
