@@ -81,7 +81,9 @@ class ExtractiveAnswerer(SentenceExtractor):
         if q.number:
             hits = [h for h in hits if self.index.docs[h.chunk.doc_id].value("number") == q.number] or hits
         ranked = self.score_sentences(q, hits)
-        if ranked and self.encoder is not None:
+        if ranked and self.reranker is not None:
+            ranked = self._rerank_cross(question, ranked)
+        elif ranked and self.encoder is not None:
             ranked = self._rerank(question, ranked)
         if not ranked or not self._trusted(q, ranked[0]):
             return self.refuse(question, hits, closest=self._closest(q, ranked))

@@ -226,7 +226,8 @@ def create_app(assistant: Any, model_id: str = MODEL_ID) -> Any:
         index = getattr(assistant, "index", None)
         return {"status": "ok", "docs": len(getattr(index, "docs", {}) or {}),
                 "chunks": len(getattr(index, "chunks", []) or []),
-                "backend": getattr(getattr(assistant, "settings", None), "llm_backend", "extractive")}
+                "backend": getattr(getattr(assistant, "settings", None), "llm_backend", "extractive"),
+                "reranker": getattr(getattr(getattr(assistant, "answerer", None), "reranker", None), "name", "none")}
 
     @app.post("/v1/chat/completions")
     async def chat_completions(request: Request) -> Any:

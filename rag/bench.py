@@ -61,6 +61,7 @@ def build_ours(docs: list[Document], encoder, settings: Settings) -> Pipeline:
     from rag.glossary import load_glossary
     from rag.index import Index
     from rag.ingest import embed_chunks
+    from rag.reranking import make_reranker
     from rag.retrieval import HybridSearcher
 
     name, dim = (encoder.name, encoder.dim) if encoder else ("none", 0)
@@ -72,7 +73,7 @@ def build_ours(docs: list[Document], encoder, settings: Settings) -> Pipeline:
     index.add(docs, chunks, vectors)
     glossary = load_glossary(settings.glossary_file)
     searcher = HybridSearcher(index, encoder, settings.dense_weight, settings.candidates, settings.rrf_k)
-    answerer = make_answerer(index, encoder, settings, glossary)
+    answerer = make_answerer(index, encoder, settings, glossary, make_reranker(settings))
 
     def run(q: str) -> tuple[list[str], str]:
         hits = searcher.search(q, max(10, settings.top_k))

@@ -24,6 +24,7 @@ from rag.embedding import Encoder, make_encoder
 from rag.glossary import Glossary, load_glossary
 from rag.index import Index, IndexError_
 from rag.ingest import IngestReport, ingest
+from rag.reranking import Reranker, make_reranker
 from rag.retrieval import HybridSearcher, PolicyRetriever
 
 
@@ -60,6 +61,7 @@ class Assistant:
         settings: Settings,
         llm: Any = None,
         glossary: Glossary | None = None,
+        reranker: Reranker | None = None,
     ) -> None:
         name, dim = (encoder.name, encoder.dim) if encoder else ("none", 0)
         hint = f"python -m rag ingest {settings.corpus_dir} --index {settings.index_dir} --rebuild"
@@ -71,7 +73,7 @@ class Assistant:
             index, encoder, settings.dense_weight, settings.candidates, settings.rrf_k
         )
         self.retriever = PolicyRetriever(searcher=self.searcher, k=settings.top_k)
-        self.answerer = make_answerer(index, encoder, settings, glossary)
+        self.answerer = make_answerer(index, encoder, settings, glossary, reranker)
         # An optional LangChain chat model (rag.llm): answers are generated, then verified.
         self.llm = llm
         self.generator = None
@@ -85,12 +87,13 @@ class Assistant:
 
     @classmethod
     def open(
-        cls, settings: Settings, encoder: Encoder | None = None, llm: Any = None
+        cls, settings: Settings, encoder: Encoder | None = None, llm: Any = None, reranker: Reranker | None = None
     ) -> Assistant:
         """Load the index (building it from the corpus first when missing, unless
-        ``settings.auto_build`` is off); the chat model comes from ``settings.llm_backend``
-        unless one is passed in."""
+        ``settings.auto_build`` is off); the chat model comes from ``settings.llm_backend`` and
+        the cross-encoder from ``settings.rerank_model`` unless one is passed in."""
         encoder = encoder if encoder is not None else make_encoder(settings)
+        reranker = reranker if reranker is not None else make_reranker(settings)
         if llm is None and settings.llm_backend != "extractive":
             from rag.llm import make_chat_model
 
@@ -98,7 +101,8 @@ class Assistant:
         glossary = load_glossary(settings.glossary_file)
         if settings.auto_build and not (Path(settings.index_dir) / "manifest.json").exists():
             build(settings, encoder)
-        return cls(Index.load(Path(settings.index_dir)), encoder, settings, llm=llm, glossary=glossary)
+        index = Index.load(Path(settings.index_dir))
+        return cls(index, encoder, settings, llm=llm, glossary=glossary, reranker=reranker)
 
     def _build_chain(self) -> Runnable:
         def validate(q: str) -> str:
@@ -158,11 +162,17 @@ class Assistant:
 
 
 def make_answerer(
-    index: Index, encoder: Encoder | None, settings: Settings, glossary: Glossary | None
+    index: Index,
+    encoder: Encoder | None,
+    settings: Settings,
+    glossary: Glossary | None,
+    reranker: Reranker | None = None,
 ) -> ExtractiveAnswerer:
-    """The offline answerer the settings ask for: sentences reranked by the index's encoder
-    (``settings.semantic_rerank``), compared in the glossary's words."""
-    answerer = ExtractiveAnswerer(index, encoder=encoder if settings.semantic_rerank else None, glossary=glossary)
+    """The offline answerer the settings ask for: sentences reranked by a cross-encoder when
+    one is given, else by the index's encoder (``settings.semantic_rerank``), compared in the
+    glossary's words."""
+    encoder = encoder if settings.semantic_rerank else None
+    answerer = ExtractiveAnswerer(index, encoder=encoder, glossary=glossary, reranker=reranker)
     if encoder is not None and encoder.name != DEFAULT_EMBED_MODEL:
         answerer.sem_trust = 2.0  # the cosine threshold was measured with USE only: off (docs/quality.md)
     return answerer

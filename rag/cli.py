@@ -33,6 +33,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         index_dir=index,
         corpus_dir=getattr(args, "corpus", None),
         embed_model=getattr(args, "embed_model", None),
+        rerank_model=getattr(args, "rerank_model", None),
         top_k=getattr(args, "k", None),
         # An index named with --index must exist: a typo must not silently build a new one.
         auto_build=False if index else None,
@@ -195,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     def common(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--index", help="index folder (default: index/, built from corpus/ when missing)")
         sp.add_argument("--embed-model", dest="embed_model", help="use-multilingual | none | a sentence-transformers model")
+        sp.add_argument("--rerank-model", dest="rerank_model", help="a cross-encoder folder, e.g. bge-reranker-base (default: none)")
 
     sp = sub.add_parser("ingest", help="build or update the index from a corpus folder")
     sp.add_argument("corpus_dir")

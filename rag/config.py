@@ -35,6 +35,9 @@ class Settings:
     chunk_overlap: int = 60  # characters carried over (whole sentences)
     top_k: int = 5
     candidates: int = 30  # hits per retriever before fusion
+    # A cross-encoder the user provides (rag/reranking.py): a local folder such as
+    # bge-reranker-base, or a hub name; "" = none (the offline default).
+    rerank_model: str = ""
     semantic_rerank: bool = True  # rerank answer sentences by cosine with the question (needs an encoder)
     glossary_file: str = ""  # equivalent wordings (rag/glossary.py): "" = rag/data/glossary.txt, "none" = off
     dense_weight: float = 0.05  # weight of the dense ranking in fusion (BM25 weighs 1); measured, docs/quality.md

@@ -10,7 +10,8 @@ retrieved chunks and the quoted sentences:
    Worked example: coverage 0.5, context 0.8, a number asked for and present (bonus 1.0), first
    hit: 0.5 + 0.6 × 0.8 + 0.2 × 1.0 + 0.5 / 1 = 1.68.
 2. ``_rerank`` – with an encoder, ``w_sem`` × cosine(question, sentence) is added to the
-   ``sem_top`` best lexical candidates.
+   ``sem_top`` best lexical candidates; with a cross-encoder the user provides
+   (rag/reranking.py), ``_rerank_cross`` orders the ``ce_top`` best by its relevance instead.
 3. ``_trusted`` – the trust rules: enough of the question's weight (``min_coverage``), the
    kind of answer asked for when weaker than ``kind_below``, and the places, people, years and
    organisations the question names near the evidence.  Untrusted evidence means 资料中未找到.
@@ -47,6 +48,7 @@ from rag.glossary import Glossary
 from rag.index import Index
 from rag.lexical import bigrams, words
 from rag.questions import Question, expand
+from rag.reranking import Reranker
 
 # Bigrams and words that only say "this is a question".
 _QUESTION_WORD = re.compile(r"什么|哪|谁|几|多少|何|怎|吗|呢")
@@ -67,6 +69,7 @@ class Scored:
     coverage: float
     rank: int
     semantic: float = 0.0  # cosine of question and sentence vectors (0 without an encoder)
+    relevance: float | None = None  # the cross-encoder's, in [0, 1] (None without one)
 
 
 class SentenceExtractor:
@@ -85,6 +88,7 @@ class SentenceExtractor:
         min_coverage: float = 0.2,
         encoder: Encoder | None = None,
         glossary: Glossary | None = None,
+        reranker: Reranker | None = None,
     ) -> None:
         self.index = index
         self.max_chars = max_chars
@@ -97,6 +101,8 @@ class SentenceExtractor:
         # Optional sentence encoder (the index's): reranks the best lexical candidates by meaning
         # and lets a paraphrase with few shared words be trusted.  None = lexical only.
         self.encoder = encoder
+        # Optional cross-encoder (rag/reranking.py): reads question and sentence together.
+        self.reranker = reranker
 
     # -- scoring -----------------------------------------------------------------
     def score_sentences(self, q: Question, hits: list[Hit]) -> list[Scored]:
@@ -172,10 +178,24 @@ class SentenceExtractor:
             self._vec_cache.update(zip(todo, self.encoder.encode(todo), strict=True))
         return np.vstack([self._vec_cache[t] for t in texts])
 
+    # Not measured here (no reranker weights offline): the candidates a 5-chunk answer usually
+    # has, and the model's own decision boundary for trusting a sentence of little word overlap.
+    ce_top, ce_trust = 10, 0.5
+
+    def _rerank_cross(self, question: str, ranked: list[Scored]) -> list[Scored]:
+        """The ``ce_top`` best lexical candidates ordered by the cross-encoder's relevance
+        (ties keep the lexical order), then the rest."""
+        top = ranked[: self.ce_top]
+        texts = [self.index.docs[s.doc_id].text[s.start : s.end] for s in top]
+        for s, r in zip(top, self.reranker.score(question, texts), strict=True):
+            s.relevance = float(r)
+        return sorted(top, key=lambda x: -(x.relevance or 0.0)) + ranked[self.ce_top :]
+
     # -- trust rules -------------------------------------------------------------
     def _trusted(self, q: Question, best: Scored) -> bool:
         """Whether the best sentence may be quoted as the answer (else 资料中未找到)."""
-        if best.coverage < self.min_coverage and best.semantic < self.sem_trust:
+        relevant = best.relevance is not None and best.relevance >= self.ce_trust
+        if best.coverage < self.min_coverage and best.semantic < self.sem_trust and not relevant:
             return False
         doc = self.index.docs[best.doc_id]
         weak = best.coverage < self.kind_below

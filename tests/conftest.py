@@ -74,6 +74,24 @@ class CountingEncoder:
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
+class PhraseReranker:
+    """A deterministic stand-in for a cross-encoder (rag/reranking.py): relevance 0.9 for a
+    passage holding one of its phrases, 0.1 otherwise.  It records the passages it scored.
+
+    >>> PhraseReranker(["算力"]).score("问", ["算力规模位居全球第二", "工业门类齐全"]).tolist()
+    [0.9, 0.1]
+    """
+
+    def __init__(self, phrases: list[str], name: str = "phrase-reranker") -> None:
+        self.phrases = phrases
+        self.name = name
+        self.scored: list[str] = []
+
+    def score(self, question: str, passages: list[str]) -> np.ndarray:
+        self.scored.extend(passages)
+        return np.array([0.9 if any(p in t for p in self.phrases) else 0.1 for t in passages])
+
+
 def copy_corpus(dest: Path) -> Path:
     """A private, editable copy of the project's corpus."""
     shutil.copytree(CORPUS, dest)

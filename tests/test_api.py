@@ -118,6 +118,7 @@ def test_models_and_health(client: openai.OpenAI, base_url: str) -> None:
     assert [m.id for m in client.models.list()] == ["policy-qa"]
     health = httpx.get(f"{base_url}/health").json()
     assert health["status"] == "ok" and health["docs"] == 5 and health["backend"] == "extractive"
+    assert health["reranker"] == "none"
 
 
 def test_client_gets_a_clear_4xx(client: openai.OpenAI) -> None:
