@@ -160,15 +160,28 @@ def _orgs(text: str) -> list[str]:
 
 
 def _entities(text: str) -> list[str]:
-    """Places, people, organisations and years named in the question."""
+    """Places, people, organisations and years named in the question.
+
+    jieba tags many common words as names ("城市 ns", "智能化 nr", "雁群 nr"); such a word
+    would have to stand near the evidence and refuse a good answer.  So a place must be one we
+    know (rag/data/places.txt) or end in 市/省/区/县…, and a person's name must begin with a
+    common surname:
+
+    >>> _entities("胡伏原说长三角哪座城市的智能化水平最高？")
+    ['胡伏原', '长三角']
+    >>> _entities("美国和苏州高新区2023年的产值是多少？")
+    ['美国', '苏州高新', '2023年']
+    """
     out: list[str] = []
     for w, flag in pseg.lcut(text):
         w = w.strip()
         if len(w) < 2 or w in _GENERIC_PLACES:
             continue
-        if flag == "ns" or w in KNOWN_PLACES:
+        if w in KNOWN_PLACES or (flag == "ns" and _is_place(w)):
             w = _PLACE_SUFFIX.sub("", w) if len(w) > 2 else w
-        elif flag not in ("nr", "nt", "nrt"):
+        elif flag == "nt" or (flag in ("nr", "nrt") and _is_person(w)):
+            pass
+        else:
             continue
         if w not in out and w not in _GENERIC_PLACES:
             out.append(w)
@@ -176,6 +189,23 @@ def _entities(text: str) -> list[str]:
         if y not in out:
             out.append(y)
     return out
+
+
+def _is_place(word: str) -> bool:
+    return not STRICT_NAMES or (len(word) >= 3 and bool(_PLACE_WORD_SUFFIX.search(word)))
+
+
+def _is_person(word: str) -> bool:
+    return not STRICT_NAMES or (word[0] in _SURNAMES and len(word) <= 4)
+
+
+STRICT_NAMES = True
+_PLACE_WORD_SUFFIX = re.compile(r"[市省区县州镇乡村]$")
+# The hundred commonest Chinese surnames (over 85% of people).
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
 
 
 def _named_terms(text: str) -> list[str]:

@@ -138,3 +138,11 @@ def test_the_author_a_question_names_holds_for_every_sentence_of_the_document(as
 @pytest.mark.parametrize("question", ["胡伏原提到的评分里，杭州得了多少分？", "致公党建议借鉴北京设立的什么平台？"])
 def test_naming_the_author_does_not_excuse_another_place(assistant, question):
     assert assistant.ask(question).refused
+
+
+def test_a_common_word_jieba_tags_as_a_name_is_not_required_near_the_evidence(assistant):
+    """jieba tags 智能化 as a person's name (nr); it is not one, so it is not an entity."""
+    assert "智能化" not in analyse("苏州的智能化改造和数字化转型已经覆盖了哪类企业？").entities
+    a = assistant.ask("苏州的智能化改造和数字化转型已经覆盖了哪类企业？")
+    assert not a.refused and "规模以上工业企业" in a.text
+    assert assistant.ask("杭州的智能化改造和数字化转型已经覆盖了哪类企业？").refused
