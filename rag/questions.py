@@ -61,7 +61,7 @@ _DOC_REF = re.compile(r"建议|提案|议案|答复|评论|文章|新闻|这篇|
 _YEAR = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?")
 # Organisation names jieba does not tag: a run of characters ending in an office word.
 _ORG_NAME = re.compile(
-    r"[^\W\d_a-zA-Z是的哪个什么在了和与由被把向从对为谁几多有及等将其该这那]{2,12}?"
+    r"[^\W\d_a-zA-Z是的哪个什么在了和与由被把向从对为谁几多少有及等将其该这那任]{2,12}?"
     r"(?<![布格结大全开当变时饭赌僵战政骗定出入棋残终平])(?:局|厅|委员会|办公室|研究院|研究所|大学|学院|公司|集团|银行|协会|学会)"
 )
 _ADMIN_PREFIX = re.compile(r"^[\u4e00-\u9fff]{0,4}?[省市县区]")
@@ -149,6 +149,8 @@ def _orgs(text: str) -> list[str]:
     >>> _orgs("苏州市科学技术局局长是谁？")
     ['科学技术局']
     >>> _orgs("哪些苏州本地公司完成了登记？")
+    []
+    >>> _orgs("有多少家公司通过了复评？马一德担任学院院长吗？")  # 多少家, 担任: not names
     []
     """
     out = []
