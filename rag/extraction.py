@@ -200,7 +200,9 @@ class SentenceExtractor:
         doc = self.index.docs[best.doc_id]
         weak = best.coverage < self.kind_below
         sentence = doc.text[best.start : best.end]
-        if weak and (not has_kind(q, sentence) or novelty(sentence, q.text) < self.weak_novelty):
+        # A number or date the question lacks is news however short the sentence ("…企业3家;").
+        stale = q.want not in ("number", "date") and novelty(sentence, q.text) < self.weak_novelty
+        if weak and (not has_kind(q, sentence) or stale):
             return False
         # The form of answer asked for (a number of 亿, a year, an age…) must be in the sentence
         # or just before it ("2023年,…" opens a paragraph).

@@ -146,3 +146,14 @@ def test_a_common_word_jieba_tags_as_a_name_is_not_required_near_the_evidence(as
     a = assistant.ask("苏州的智能化改造和数字化转型已经覆盖了哪类企业？")
     assert not a.refused and "规模以上工业企业" in a.text
     assert assistant.ask("杭州的智能化改造和数字化转型已经覆盖了哪类企业？").refused
+
+
+def test_a_short_sentence_holding_the_number_asked_for_is_an_answer(assistant):
+    """"新增国家“数字领航”企业3家;" repeats the question but for the 3, which is the news."""
+    a = assistant.ask("482号建议里，苏州新增了几家国家“数字领航”企业？")
+    assert not a.refused and "企业3家" in a.text
+
+
+def test_which_ones_asks_for_a_list_not_a_count():
+    assert analyse("苏州要搭建哪几套支撑体系？").want == "list"
+    assert analyse("苏州有几套支撑体系？").want == "number"
