@@ -117,6 +117,13 @@ ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
     ),
     "age": (re.compile(r"多大年纪|多少岁|几岁|年龄|年纪"), re.compile(r"\d+\s*岁|[一二三四五六七八九十]+岁|出生|生于")),
     "year": (re.compile(r"哪一?年|何年"), re.compile(r"(?:19|20)\d{2}|[一二三四五六七八九〇零]{4}年|年代")),
+    # a share is a percentage, a ratio or a fraction, not the amount it is a share of
+    "share": (
+        re.compile(r"比例|占比|比重|百分之几|百分比|多少成|几成|覆盖率|占.{0,8}(?:多少|几)"),
+        re.compile(r"\d+(?:\.\d+)?\s*[%％]|\d+(?:\.\d+)?\s*[:：比]\s*\d+|百分之|[一二三四五六七八九十\d]成|半数|过半|一半|分之|全覆盖|全部"),
+    ),
+    # "连续多少年" wants a number of years ("连续13年"), which "连续多年" and "2023年" are not
+    "years": (re.compile(r"(?:多少|几)\s*年(?!级|度)"), re.compile(r"(?<!\d)\d{1,2}\s*年|[一二三四五六七八九十两]+年(?!级)")),
     "district": (re.compile(r"哪个(?:区|县|市|省)|哪(?:个|座)城市"), re.compile(r"[\u4e00-\u9fff]{1,6}?(?:区|县|市|省)")),
     "company": (
         re.compile(r"哪(?:一|几)?家(?:车企|企业|公司|厂商|机构|船厂|工厂)?|哪些(?:企业|公司|车企|厂商)"),
@@ -152,6 +159,10 @@ def asked_forms(question: str, kinds: tuple[str, ...] = tuple(ASKED_FORMS)) -> l
     []
     >>> len(asked_forms("这个项目总投资是多少？")), len(asked_forms("哪一年获评的？"))
     (1, 1)
+    >>> shows_forms("外资企业占了多大比例？", "产值保持4万亿元以上"), shows_forms("占多大比例？", "占比16.2%")
+    (False, True)
+    >>> shows_forms("已经连续多少年？", "已连续多年评为标杆"), shows_forms("已经连续多少年？", "连续13年保持第一")
+    (False, True)
     """
     out = []
     for kind in kinds:
