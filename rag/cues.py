@@ -124,6 +124,12 @@ ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
     ),
     # "连续多少年" wants a number of years ("连续13年"), which "连续多年" and "2023年" are not
     "years": (re.compile(r"(?:多少|几)\s*年(?!级|度)"), re.compile(r"(?<!\d)\d{1,2}\s*年|[一二三四五六七八九十两]+年(?!级)")),
+    "month": (re.compile(r"几月|哪个月|哪一个月|哪月"), re.compile(r"(?<!\d)\d{1,2}\s*月|[一二三四五六七八九十]+月|\d{1,2}/\d{1,2}|\d{4}-\d{1,2}")),
+    # a unit that acts: an office, a committee, a centre, a company ("全部", "内部" are not one)
+    "dept": (
+        re.compile(r"哪(?:个|些|家)(?:部门|单位|机构)|由谁(?:牵头|负责|承建|运营)"),
+        re.compile(r"[\u4e00-\u9fff]{1,10}?(?:局|厅|委员会|委|(?<![全内外局])部(?!分)|办公室|办|中心|院|所|协会|政府|公司|集团)"),
+    ),
     "district": (re.compile(r"哪个(?:区|县|市|省)|哪(?:个|座)城市"), re.compile(r"[\u4e00-\u9fff]{1,6}?(?:区|县|市|省)")),
     "company": (
         re.compile(r"哪(?:一|几)?家(?:车企|企业|公司|厂商|机构|船厂|工厂)?|哪些(?:企业|公司|车企|厂商)"),
@@ -163,6 +169,10 @@ def asked_forms(question: str, kinds: tuple[str, ...] = tuple(ASKED_FORMS)) -> l
     (False, True)
     >>> shows_forms("已经连续多少年？", "已连续多年评为标杆"), shows_forms("已经连续多少年？", "连续13年保持第一")
     (False, True)
+    >>> shows_forms("报告是几月份发布的？", "苏州发布了报告"), shows_forms("由哪个部门牵头？", "全部由企业自主")
+    (False, False)
+    >>> shows_forms("由哪个部门牵头？", "市工信局牵头制定")
+    True
     """
     out = []
     for kind in kinds:

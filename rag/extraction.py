@@ -245,7 +245,9 @@ class SentenceExtractor:
     # Weaker evidence than this must hold the kind of answer asked for (number, date, person).
     kind_below = 0.6
     weak_novelty = 0.1  # ...and must say something the question does not ("陆惠芬代表:")
-    forms: tuple[str, ...] = ("unit", "money", "age", "year", "share", "years", "district", "company")  # rag/cues.ASKED_FORMS
+    forms: tuple[str, ...] = (
+        "unit", "money", "age", "year", "share", "years", "month", "dept", "district", "company"
+    )  # rag/cues.ASKED_FORMS
     members = True  # "那7家…分别是哪几家" must be answered by a list of them (cues.lists_members)
     key_terms = 0  # >0: the question's rarest words that must be in the evidence (measured: hurts, off)
     key_window = 80
