@@ -223,7 +223,10 @@ def create_app(assistant: Any, model_id: str = MODEL_ID) -> Any:
 
     @app.get("/health")
     def health() -> dict:
-        index = getattr(assistant, "index", None)
+        try:
+            index = assistant.index
+        except Exception as exc:  # no index can be opened (LiveAssistant): say why, do not fail
+            return {"status": "error", "error": str(exc)}
         return {"status": "ok", "docs": len(getattr(index, "docs", {}) or {}),
                 "chunks": len(getattr(index, "chunks", []) or []),
                 "backend": getattr(getattr(assistant, "settings", None), "llm_backend", "extractive"),

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from rag.api import ApiError
 from rag.briefing import brief
 from rag.chain import Assistant, IndexError_, InputError, build, validate_question
 from rag.config import Settings
@@ -61,7 +62,7 @@ class WebApp:
 
     def __init__(self, settings: Settings, encoder: object | None = None) -> None:
         self.settings = settings
-        self.encoder = encoder if encoder is not None else make_encoder(settings)
+        self.encoder = encoder  # made in reload when None: a model that fails to load is a message
         self.lock = threading.RLock()
         self.assistant: Assistant | None = None
         self.llm: object | None = None
@@ -72,7 +73,7 @@ class WebApp:
     def reload(self) -> None:
         """Open (building when missing) the index; a failure is kept as a message."""
         try:  # the chat model is loaded once and handed on: reopening must not reload an LLM
-            self.assistant = Assistant.open(self.settings, encoder=self.encoder, llm=self.llm)
+            self.assistant = Assistant.open(self.settings, encoder=self._encoder(), llm=self.llm)
             self.llm = getattr(self.assistant, "llm", None)
             self.error = ""
         except Exception as exc:  # an unusable index must not stop the page from loading
@@ -80,6 +81,11 @@ class WebApp:
             self.error = f"索引不可用：{exc}"
             if isinstance(exc, IndexError_):  # stale or damaged: the page itself can rebuild it
                 self.error += "\n也可以在「资料库」页点「全部重建索引」。"
+
+    def _encoder(self) -> object | None:
+        if self.encoder is None:  # None again for "none": making it is then free
+            self.encoder = make_encoder(self.settings)
+        return self.encoder
 
     @property
     def docs(self) -> dict[str, Document]:
@@ -215,7 +221,7 @@ class WebApp:
             _tick(progress, 0.4 + 0.5 * fraction, desc)
 
         try:
-            report = build(self.settings, self.encoder, rebuild=rebuild, progress=step)
+            report = build(self.settings, self._encoder(), rebuild=rebuild, progress=step)
             _tick(progress, 0.95, "重新加载")
             self.reload()
             if self.assistant is None:
@@ -285,9 +291,13 @@ class LiveAssistant:
     def __init__(self, web: WebApp) -> None:
         self._web = web
 
+    @property
+    def settings(self) -> Settings:  # known even while no index can be opened
+        return self._web.settings
+
     def __getattr__(self, name: str) -> object:
-        if self._web.assistant is None:
-            raise RuntimeError(self._web.error or "索引不可用")
+        if self._web.assistant is None:  # the API answers 503 with the reason
+            raise ApiError(503, self._web.error or "索引不可用")
         return getattr(self._web.assistant, name)
 
 

@@ -158,6 +158,40 @@ def test_missing_corpus_is_reported_in_the_chat(tmp_path: Path) -> None:
     assert "请先选择" in web.upload([])
 
 
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [({"embed_model": "/nonexistent/bge-small-zh"}, "无法加载向量模型"),
+     ({"rerank_model": "/nonexistent/bge-reranker-base"}, "无法加载重排模型")],
+)
+def test_a_model_that_fails_to_load_is_a_message_and_the_page_and_api_still_start(
+    built: Path, tmp_path: Path, setting: dict, expected: str
+) -> None:
+    import httpx
+
+    from rag.api import create_app
+
+    web = WebApp(make_settings(built / "corpus", tmp_path / "index", **setting))
+    assert web.assistant is None and expected in web.error
+    messages, _, _ = last_reply(web, Q_482)
+    assert expected in messages[-1]["content"]
+    assert "建立索引失败" in web.rebuild() and expected in web.error
+    live = LiveAssistant(web)
+    assert live.settings is web.settings
+    app = create_app(live)  # what app.py serves beside the page
+    transport = httpx.ASGITransport(app=app)
+
+    async def call() -> tuple[dict, httpx.Response]:
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            body = {"messages": [{"role": "user", "content": Q_482}]}
+            return (await client.get("/health")).json(), await client.post("/v1/chat/completions", json=body)
+
+    import asyncio
+
+    health, chat = asyncio.run(call())
+    assert health["status"] == "error" and expected in health["error"]
+    assert chat.status_code == 503 and expected in chat.json()["error"]["message"]
+
+
 # ---------------------------------------------------------------- 资料库
 
 
