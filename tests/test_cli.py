@@ -165,8 +165,11 @@ def guard_runs(runs, tmp_path_factory):
     root = tmp_path_factory.mktemp("cli-guards")
     (root / "empty").mkdir()
     (root / "a-file").write_text("x", encoding="utf-8")
+    (root / "newdocs").mkdir()
+    (root / "newdocs" / "新文件.txt").write_text("关于推进低空经济发展的建议\n建议人：张三\n内容。", encoding="utf-8")
     index = str(Path(runs["ingest"].args[-1]))
     procs = {
+        "new_docs_folder": _start(["ingest", str(root / "newdocs"), "--index", index]),
         "empty_folder": _start(["ingest", str(root / "empty"), "--index", index]),
         "index_is_file": _start(["ingest", str(ROOT / "corpus"), "--index", str(root / "a-file")]),
         "corpus_is_file": _start(["ingest", str(root / "a-file"), "--index", str(root / "i")]),
@@ -186,6 +189,14 @@ def guard_runs(runs, tmp_path_factory):
 def test_ingest_of_an_empty_folder_keeps_the_index(guard_runs):
     result = guard_runs["empty_folder"]
     assert result.returncode == 2 and "没有可收录的文件" in result.stderr and "--rebuild" in result.stderr
+    (obj,) = _lines(guard_runs["after"])
+    assert obj["refused"] is False and "胡伏原" in obj["answer"], "the previous index still answers"
+
+
+def test_ingest_of_a_folder_of_new_files_does_not_replace_the_index(guard_runs):
+    """"ingest newdocs" would make the index mirror newdocs/, dropping the five documents."""
+    result = guard_runs["new_docs_folder"]
+    assert result.returncode == 2 and "会删除其中 5 份文档" in result.stderr and "--rebuild" in result.stderr
     (obj,) = _lines(guard_runs["after"])
     assert obj["refused"] is False and "胡伏原" in obj["answer"], "the previous index still answers"
 
