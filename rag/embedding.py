@@ -121,9 +121,8 @@ def load_sentence_transformer(name_or_path: str, device: str = "cpu") -> Sentenc
             model = SentenceTransformer(name_or_path, device=device)
     except Exception as exc:  # the library raises many kinds; the user needs one message
         raise RuntimeError(
-            f"无法加载向量模型 {name_or_path!r}：{exc}. "
-            "Give a local model folder (RAG_EMBED_MODEL=/path/to/bge-small-zh-v1.5) "
-            "or use the packaged default RAG_EMBED_MODEL=use-multilingual."
+            f"无法加载向量模型 {name_or_path!r}：{exc}。请给出本机的模型文件夹"
+            "（RAG_EMBED_MODEL=/path/to/bge-small-zh-v1.5），或用内置的默认模型 RAG_EMBED_MODEL=use-multilingual。"
         ) from exc
     prefix = BGE_ZH_QUERY_PREFIX if "bge" in name_or_path.lower() and "zh" in name_or_path.lower() else ""
     return SentenceTransformerEncoder(model, name=name_or_path, query_prefix=prefix)

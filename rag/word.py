@@ -43,6 +43,17 @@ def _style(doc, name: str, fonts: tuple[str, str], size: float, bold: bool = Fal
     _fonts(st.element, fonts)
 
 
+def _a4(doc) -> None:
+    """A4 with the margins of official documents (GB/T 9704: 天头 37 mm, 订口 28 mm; a type area
+    of 156 × 225 mm); python-docx's template is US Letter."""
+    from docx.shared import Mm
+
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin, sec.bottom_margin = Mm(37), Mm(35)
+    sec.left_margin, sec.right_margin = Mm(28), Mm(26)
+
+
 def _page_number(doc) -> None:
     """Centred page number in the footer: a PAGE field (Word/LibreOffice fill it in)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -87,6 +98,7 @@ def to_docx(d: Draft, path: Path) -> None:
     from docx.shared import Pt
 
     doc = docx.Document()
+    _a4(doc)
     _style(doc, "Normal", BODY_FONT, 16)
     _style(doc, "Title", HEAD_FONT, 22)
     _style(doc, "Heading 1", HEAD_FONT, 16, bold=True)

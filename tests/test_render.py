@@ -85,6 +85,9 @@ def test_docx_reads_back(tmp_path) -> None:
     footer_xml = doc.sections[0].footer._element.xml
     assert "PAGE" in footer_xml and 'w:fldCharType="begin"' in footer_xml
     assert doc.core_properties.title == "对第1002号建议的答复"
+    sec = doc.sections[0]  # A4, official margins (GB/T 9704), not python-docx's US Letter
+    assert (round(sec.page_width.mm), round(sec.page_height.mm)) == (210, 297)
+    assert (round(sec.top_margin.mm), round(sec.left_margin.mm)) == (37, 28)
 
 
 def test_save_rejects_other_formats(tmp_path) -> None:
