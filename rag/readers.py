@@ -3,6 +3,8 @@ detection (BOM, UTF-8, GB18030, charset-normalizer), HTML, .docx and .pdf.
 
     >>> read_bytes_as_text("政策".encode("gb18030"))
     '政策'
+    >>> read_bytes_as_text("蘇州推進新型工業化".encode("big5"))
+    '蘇州推進新型工業化'
 """
 
 from __future__ import annotations
@@ -46,15 +48,44 @@ def read_bytes_as_text(data: bytes) -> str:
         raise LoadError("看起来是二进制文件而不是文本（含有 NUL 字节）")
     for codec in ("utf-8", "gb18030"):  # GB18030 is a superset of GBK and GB2312
         try:
-            return _check_textual(data.decode(codec))
+            text = data.decode(codec)
         except UnicodeDecodeError:
             continue
+        if codec == "gb18030" and _looks_misread(text):  # Big5 bytes read as GB18030 are garbage
+            return _check_textual(_big5(data))
+        return _check_textual(text)
     from charset_normalizer import from_bytes  # imported late: rarely needed
 
     best = from_bytes(data).best()
     if best is None:
         raise LoadError("无法识别文本编码（不是 UTF-8/GBK/GB18030，可能是二进制文件）")
     return _check_textual(str(best))
+
+
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
+
+
+def _looks_misread(text: str) -> bool:
+    """Private-use characters: no Chinese text has them, GB18030 makes them of Big5 bytes.
+
+    >>> _looks_misread("政策文件".encode("gb18030").decode("gb18030"))
+    False
+    >>> _looks_misread("蘇州有幾家燈塔工廠？推進新型工業化".encode("big5").decode("gb18030"))
+    True
+    """
+    return len(_PRIVATE_USE.findall(text)) >= max(2, len(text) // 1000)
+
+
+def _big5(data: bytes) -> str:
+    """Traditional-character text in Big5 (Taiwan, Hong Kong), or a clear refusal."""
+    for codec in ("big5", "big5hkscs"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if not _PRIVATE_USE.search(text):
+            return text
+    raise LoadError("无法识别文本编码（按 GB18030 读出乱码，也不是 Big5）。请另存为 UTF-8 后再上传")
 
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # C0 controls except \t \n \f \r

@@ -209,6 +209,20 @@ def test_gb18030_file(tmp_path: Path) -> None:
     assert doc.text == text
 
 
+def test_big5_file_is_read_as_traditional_text_not_garbage(tmp_path: Path) -> None:
+    text = "關於推進蘇州新型工業化的建議\n建議人：陳大文\n推進人工智能與製造業深度融合，培育燈塔工廠。\n" * 3
+    (tmp_path / "big5.txt").write_bytes(text.encode("big5"))
+    assert load_file(tmp_path / "big5.txt", tmp_path).text.startswith("關於推進蘇州新型工業化的建議")
+
+
+def test_bytes_neither_gb18030_nor_big5_are_refused(tmp_path: Path) -> None:
+    # Big5 text with a GB18030 four-byte sequence: GB18030 reads garbage, Big5 cannot read it at all
+    data = "蘇州新型工業化".encode("big5") * 5 + b"\x81\x30\x81\x30"
+    (tmp_path / "odd.txt").write_bytes(data)
+    with pytest.raises(LoadError, match="无法识别文本编码"):
+        load_file(tmp_path / "odd.txt", tmp_path)
+
+
 def test_utf8_bom(tmp_path: Path) -> None:
     (tmp_path / "bom.md").write_bytes(b"\xef\xbb\xbf" + TEXT.encode("utf-8"))
     assert load_file(tmp_path / "bom.md", tmp_path).text == TEXT
