@@ -10,6 +10,7 @@ Models are passed in (encoder, optional LLM), so tests hand in tiny real ones.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,9 +43,31 @@ def validate_question(question: object, max_chars: int = 500) -> str:
         raise InputError("问题中没有文字，请用中文写出要问的内容，例如“482号建议是谁提出的？”。")
     if not re.search(r"[\u3400-\u9fff\d]", q):  # "x", "hello": the documents are Chinese
         raise InputError("请用中文提问（资料库中的文件都是中文），例如“482号建议是谁提出的？”。")
+    q = to_simplified(q)  # the documents are in simplified characters
     if _SMALL_TALK.fullmatch(q):  # thanks and greetings are not questions about the documents
         raise InputError("不客气！请直接提出与资料有关的问题，例如“118号建议由哪个部门主办？”。")
     return q
+
+
+def to_simplified(text: str) -> str:
+    """A question written in traditional characters, in simplified ones; anything else as it is.
+
+    Only text with no simplified-only character is converted, so a simplified question keeps
+    its 著 (显著) and a mixed one is left alone.
+
+    >>> to_simplified("482號建議是誰提出的？"), to_simplified("显著的成效有哪些？")
+    ('482号建议是谁提出的？', '显著的成效有哪些？')
+    """
+    t2s, s2t = _converters()
+    simple = t2s.convert(text)
+    return simple if simple != text and s2t.convert(text) == text else text
+
+
+@functools.cache
+def _converters():
+    from opencc import OpenCC  # opencc-python-reimplemented: pure Python, dictionaries included
+
+    return OpenCC("t2s"), OpenCC("s2t")
 
 
 _SMALL_TALK = re.compile(

@@ -40,3 +40,10 @@ def test_small_talk_gets_a_friendly_pointer_not_a_search(text):
 
 def test_questions_that_start_like_small_talk_still_pass():
     assert validate_question("你好，482号建议是谁提出的？") == "你好，482号建议是谁提出的？"
+
+
+def test_a_question_in_traditional_characters_is_answered_like_the_simplified_one(assistant):
+    trad = assistant.ask("蘇州有幾家燈塔工廠？")
+    simple = assistant.ask("苏州有几家灯塔工厂？")
+    assert not trad.refused and trad.text == simple.text and "7家" in trad.text
+    assert "胡伏原" in assistant.ask("482號建議是誰提出的？").text
