@@ -170,12 +170,19 @@ def _kind(text: str, number: Field | None) -> Field | None:
 
 
 def _proposer(text: str, kind: Field | None) -> tuple[Field | None, Field | None]:
-    m = re.search(_label("建议人", "提案人", "领衔人") + _COLON + rf"(?P<v>{_TOKEN}){_TOKEN_END}",
+    m = re.search(_label("建议人", "提案人", "领衔人") + _COLON + rf"(?P<v>{_TOKEN})(?={_TOKEN_END}|[(（])",
                   text)
     if m:
         person = Field(m.group("v"), m.start(), m.end())
         if _ORG.search(person.value):
             return person, Field("组织", person.start, person.end)
+        # "李四委员" or "张三（市人大代表）": the role is written with the name
+        said = re.match(r"(?P<n>.+?)(?P<r>代表|委员)$", person.value) or re.match(
+            r"[(（][^)）\n]{0,12}?(?P<r>代表|委员)[)）]", text[m.end() :]
+        )
+        if said:
+            name = said.groupdict().get("n") or person.value
+            return Field(name, person.start, person.end), Field(said.group("r"), person.start, person.end)
         if kind and kind.value == "提案":
             return person, Field("委员", kind.start, kind.end)
         return person, None

@@ -184,3 +184,18 @@ def test_reply_letter_names_the_proposal_it_answers():
     f = doc.meta["proposal_title"]
     assert f.value == "关于支持苏北地区加快传统产业高端化、智能化、绿色化改造的建议"
     assert f.value in doc.text[f.start : f.end]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("关于X的提案\n提案人：李四委员\n内容", "李四", "委员"),  # not "李四委员委员："
+        ("关于X的建议\n建议人：张三（市人大代表）\n张三代表提出", "张三", "代表"),
+        ("关于X的提案\n提案人：赵六（市政协委员）\n内容", "赵六", "委员"),
+        ("关于X的建议\n建议人：钱七（苏州大学教授）\n内容", "钱七", None),
+    ],
+)
+def test_a_role_written_with_the_proposer_is_read_once(text: str, name: str, role: str | None) -> None:
+    meta = extract_metadata(text)
+    assert meta["proposer"].value == name
+    assert (meta["proposer_role"].value if meta.get("proposer_role") else None) == role
