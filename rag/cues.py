@@ -124,6 +124,11 @@ ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
     ),
     # "连续多少年" wants a number of years ("连续13年"), which "连续多年" and "2023年" are not
     "years": (re.compile(r"(?:多少|几)\s*年(?!级|度)"), re.compile(r"(?<!\d)\d{1,2}\s*年|[一二三四五六七八九十两]+年(?!级)")),
+    # a phone number or an e-mail address, never a sentence merely about the office
+    "contact": (
+        re.compile(r"电话|联系方式|手机号?|传真|热线|邮箱|电子邮件|电邮"),
+        re.compile(r"\d{3,4}[-－—]?\d{7,8}|1[3-9]\d{9}|(?<!\d)\d{5,8}(?!\d)|[\w.]+@[\w.]+"),
+    ),
     "month": (re.compile(r"几月|哪个月|哪一个月|哪月"), re.compile(r"(?<!\d)\d{1,2}\s*月|[一二三四五六七八九十]+月|\d{1,2}/\d{1,2}|\d{4}-\d{1,2}")),
     # a unit that acts: an office, a committee, a centre, a company ("全部", "内部" are not one)
     "dept": (

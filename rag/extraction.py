@@ -246,7 +246,7 @@ class SentenceExtractor:
     kind_below = 0.6
     weak_novelty = 0.1  # ...and must say something the question does not ("陆惠芬代表:")
     forms: tuple[str, ...] = (
-        "unit", "money", "age", "year", "share", "years", "month", "dept", "district", "company"
+        "unit", "money", "age", "year", "share", "years", "contact", "month", "dept", "district", "company"
     )  # rag/cues.ASKED_FORMS
     members = True  # "那7家…分别是哪几家" must be answered by a list of them (cues.lists_members)
     key_terms = 0  # >0: the question's rarest words that must be in the evidence (measured: hurts, off)

@@ -95,12 +95,18 @@ class Question:
     terms: list[str] = dc_field(default_factory=list)  # quoted names, Latin terms: in the document too
 
 
+# "建议人是哪个单位的" names the proposer and asks no handling word (主办, 承办, 牵头…).
+_PROPOSER_UNIT = re.compile(r"^(?!.*(?:主办|承办|协办|牵头|办理|答复)).*(?:建议人|提案人|提出人|领衔人)")
+
+
 def analyse(text: str) -> Question:
     q = Question(text=text)
     m = _NUMBER_REF.search(text)
     if m:
         q.number = m.group(1) or m.group(2)
     q.field = _first_cue(text, FIELD_CUES) if (q.number or _DOC_REF.search(text)) else None
+    if q.field == "host_unit" and _PROPOSER_UNIT.search(text):
+        q.field = "proposer"  # "建议人是哪个单位的": the proposer's, not the handling unit
     q.want = _first_cue(text, WANT_CUES) or "general"
     if q.field is None and q.want == "date" and (q.number or _DOC_REF.search(text)):
         q.field = _first_cue(text, DATE_FIELD_CUES)

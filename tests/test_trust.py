@@ -157,3 +157,15 @@ def test_a_short_sentence_holding_the_number_asked_for_is_an_answer(assistant):
 def test_which_ones_asks_for_a_list_not_a_count():
     assert analyse("苏州要搭建哪几套支撑体系？").want == "list"
     assert analyse("苏州有几套支撑体系？").want == "number"
+
+
+def test_a_phone_number_asked_for_must_be_in_the_evidence(assistant):
+    assert shows_forms("工信局的办公电话是多少？", "联系电话：0512-68612345")
+    assert assistant.ask("苏州市工信局的办公电话是多少？").refused
+
+
+def test_the_proposers_unit_is_not_the_handling_unit(assistant):
+    assert analyse("482号建议的建议人是哪个单位的？").field == "proposer"
+    assert analyse("482号建议由哪个单位主办？").field == "host_unit"
+    a = assistant.ask("118号建议的建议人是哪个单位的？")
+    assert "市致公党" in a.text and "工业和信息化局" not in a.text
