@@ -7,6 +7,11 @@ proposal, closing thanks, 落款 and a date placeholder, then the sources.
 Each section quotes sentences from the *other* documents of the corpus,
 verbatim with [n] markers (``EvidenceFinder``); where nothing clears the
 relevance threshold the section holds a visible 〔待补：……〕 placeholder.
+A quote is introduced as its author's ("据《…》报道，", "据江苏省工业和信息化厅《…》，")
+unless it comes from a letter of the replying unit itself, and a sentence (or a
+document, by its title) about a place the proposal never names is not evidence:
+the province's work in 苏北 is not the Suzhou bureau's.  The heading uses the
+document's own word for itself (a title "关于…的建议" → 第N号建议).
 
 Salutation rule (from the metadata, never from the file name):
   proposer_role 代表 → "XX代表："; 委员 → "XX委员："; 组织 → "名称："; no role
@@ -29,6 +34,7 @@ from rag.config import Settings
 from rag.documents import Citation, Document
 from rag.evidence import EvidenceFinder, Sentence, year_of
 from rag.proposals import recommendations
+from rag.questions import places
 from rag.render import Block, Draft, load_snippets
 
 DEFAULTS = {
@@ -151,6 +157,8 @@ def draft_reply(assistant, proposal: str) -> Draft:
     greet, you = salutation(doc)
     title = polish(doc.value("title")) or "〔待补：建议标题〕"
     kind = doc.kind if doc.kind in ("建议", "提案") else "建议"
+    # the document's own word for itself: a title "关于…的建议" is not headed "第118号提案"
+    kind = next((w for w in ("建议", "提案") if doc.value("title").endswith(w)), kind)
     co = _co_units(doc)
     values = {
         "session": doc.value("session") or "〔待补：会议届次〕",
@@ -164,7 +172,8 @@ def draft_reply(assistant, proposal: str) -> Draft:
                      Block("p", snip["overview"])]
     if greet.startswith("〔"):
         draft.problems.append("无法从资料判断建议人的身份（代表/委员/组织），称呼待补。")
-    finder = EvidenceFinder(assistant, exclude=_same_docs(assistant, doc))
+    # only places the proposal itself names: another region's work is not this unit's
+    finder = EvidenceFinder(assistant, exclude=_same_docs(assistant, doc), places=places(doc.text))
     cites: dict[tuple[str, int, int], Citation] = {}
     numerals = "一二三四五六七八九十"
     for i, point in enumerate(points):
@@ -177,7 +186,8 @@ def draft_reply(assistant, proposal: str) -> Draft:
             continue
         for group in (done, planned):
             if group:
-                draft.blocks.append(Block("p", _cite_all(assistant, group, cites), cited=True))
+                text = _cite_all(assistant, group, cites, own=values["host_unit"])
+                draft.blocks.append(Block("p", text, cited=True))
         if not planned:
             draft.blocks.append(Block("p", fill(snip["plan_gap"], point=head)))
         draft.problems += _stale(assistant, doc, done + planned, f"第{numerals[i]}节")
@@ -194,15 +204,49 @@ def _same_docs(assistant, doc: Document) -> set[str]:
                            if (doc.sha256 and d.sha256 == doc.sha256) or d.text == doc.text}
 
 
-def _cite_all(assistant, sentences: list[Sentence], cites: dict) -> str:
-    """Quote each sentence verbatim followed by its marker; one citation per passage."""
+def _cite_all(assistant, sentences: list[Sentence], cites: dict, own: str = "") -> str:
+    """Quote each sentence verbatim followed by its marker; one citation per passage.  What
+    another unit, a report or a commentary says is introduced as theirs ("据《…》报道，"), so the
+    letter never passes off their work as the replying unit's."""
     parts = []
+    last = None
     for s in sentences:
+        if s.doc_id != last:
+            parts.append(attribution(assistant.index.docs[s.doc_id], own))
+            last = s.doc_id
         key = (s.doc_id, s.start, s.end)
         if key not in cites:
             cites[key] = make_citation(len(cites) + 1, assistant.index.docs[s.doc_id], s.start, s.end)
         parts.append(with_marker(cites[key].quote, cites[key].n))
     return "".join(parts)
+
+
+# What ``attribution`` writes before a quote (tests strip it to compare quotes with sources).
+ATTRIBUTION = re.compile(r"^(?:据[^《》]*《[^》]*》(?:报道)?，|《[^》]*》(?:一文指出|提到)，)")
+
+
+def attribution(doc: Document, own: str) -> str:
+    """How a quoted passage is introduced: nothing for the replying unit's own letters.
+
+    >>> from rag.documents import Field
+    >>> attribution(Document("n.txt", "x", {"title": Field("新年第一会", 0, 1), "kind": Field("新闻", 0, 1)}), "")
+    '据《新年第一会》报道，'
+    >>> letter = {"title": Field("对第1号建议的答复", 0, 1), "kind": Field("答复函", 0, 1),
+    ...           "sign_unit": Field("江苏省工业和信息化厅", 0, 1)}
+    >>> attribution(Document("r.txt", "x", letter), "苏州市工业和信息化局")
+    '据江苏省工业和信息化厅《对第1号建议的答复》，'
+    >>> attribution(Document("r.txt", "x", letter), "江苏省工业和信息化厅")
+    ''
+    """
+    title = polish(doc.value("title")) or doc.doc_id
+    unit = doc.value("sign_unit") or doc.value("host_unit")
+    if doc.kind == "答复函":
+        return "" if own and unit == own else f"据{unit}《{title}》，"
+    if doc.kind == "新闻":
+        return f"据《{title}》报道，"
+    if doc.kind in ("建议", "提案"):
+        return f"《{title}》提到，"
+    return f"《{title}》一文指出，"
 
 
 def with_marker(quote: str, n: int) -> str:

@@ -21,6 +21,7 @@ from rag.documents import Document
 from rag.figures import FIGURE_WITH_UNIT
 from rag.lexical import words
 from rag.proposals import content_span, recommendations
+from rag.questions import places
 
 # Policy boilerplate: frequent in every point, never what distinguishes one.
 GENERIC = frozenset(
@@ -82,8 +83,12 @@ class EvidenceFinder:
     """Evidence sentences for recommendations or topics; a sentence is used once."""
 
     def __init__(self, assistant, exclude: set[str] | None = None, k: int = 20,
-                 min_score: float = MIN_SCORE) -> None:
+                 min_score: float = MIN_SCORE, places: set[str] | None = None) -> None:
         self.index = assistant.index
+        # A reply from 苏州 must not present work in 苏北 as its own: when ``places`` is given,
+        # a sentence, or a document by its title, naming any other place is not evidence.
+        self.places = places
+        self._elsewhere: dict[str, bool] = {}
         self.retrieve = assistant.retrieve
         self.exclude = set(exclude or ())
         self.k = k
@@ -181,7 +186,7 @@ class EvidenceFinder:
         scored = []
         # the heading alone as well: a long body can push its best chunk out of the top k
         for doc, s, e in self.candidates(heading, f"{heading} {body[:200]}"):
-            if self.is_used(doc.doc_id, s, e):
+            if self.is_used(doc.doc_id, s, e) or self.elsewhere(doc, doc.text[s:e]):
                 continue
             sc, n_head = self.score(doc.text[s:e], self.context(doc, s), head, rest)
             sc *= KIND_WEIGHT.get(doc.kind, 1.0)
@@ -199,6 +204,15 @@ class EvidenceFinder:
                 chosen.append(sent)
         self.used |= {(c.doc_id, c.start, c.end) for c in chosen}
         return chosen
+
+    def elsewhere(self, doc: Document, text: str) -> bool:
+        """The sentence, or its document's title, is about a place outside ``self.places``."""
+        if self.places is None:
+            return False
+        if doc.doc_id not in self._elsewhere:
+            titles = f"{doc.value('title')} {doc.value('proposal_title')}"
+            self._elsewhere[doc.doc_id] = bool(places(titles) - self.places)
+        return self._elsewhere[doc.doc_id] or bool(places(text) - self.places)
 
     def is_used(self, doc_id: str, start: int, end: int) -> bool:
         """Overlaps a passage already quoted (a quote may be a clause window of its sentence)."""

@@ -200,6 +200,20 @@ def _entities(text: str) -> list[str]:
     return out
 
 
+def places(text: str) -> set[str]:
+    """The places ``text`` names, checked as in ``_entities`` (苏州市 → 苏州).
+
+    >>> sorted(places("支持苏北地区和苏州市的企业，城市更新"))
+    ['苏北', '苏州']
+    """
+    out = set()
+    for w, flag in pseg.lcut(text):
+        w = w.strip()
+        if len(w) >= 2 and w not in _GENERIC_PLACES and (w in KNOWN_PLACES or (flag == "ns" and _is_place(w))):
+            out.add(_PLACE_SUFFIX.sub("", w) if len(w) > 2 else w)
+    return out
+
+
 def _is_place(word: str) -> bool:
     return not STRICT_NAMES or (len(word) >= 3 and bool(_PLACE_WORD_SUFFIX.search(word)))
 

@@ -10,7 +10,15 @@ import pytest
 
 from rag.citations import MARKER, PLACEHOLDER, unsupported_figures
 from rag.documents import Document, Field
-from rag.drafting import DraftError, draft_reply, resolve_proposal, salutation, topic_of, with_marker
+from rag.drafting import (
+    ATTRIBUTION,
+    DraftError,
+    draft_reply,
+    resolve_proposal,
+    salutation,
+    topic_of,
+    with_marker,
+)
 from rag.evidence import EvidenceFinder, fact_span
 from rag.proposals import recommendations
 from rag.render import Draft
@@ -75,7 +83,8 @@ def test_fact_span_stops_before_problems(assistant) -> None:
 def test_letter_frame(drafts, name, greeting, opening) -> None:
     d = drafts[name]
     number = "482" if name == P482 else "118"
-    assert d.title.endswith(f"第{number}号提案的答复")
+    # headed in the document's own word: its title ends in 建议 (only an attachment name says 提案)
+    assert d.title.endswith(f"第{number}号建议的答复")
     assert d.blocks[0].text == greeting
     assert d.blocks[1].text == opening
     closing = [b for b in d.blocks if b.text.startswith("感谢")]
@@ -109,7 +118,7 @@ def test_citations_are_verbatim_and_from_other_documents(assistant, drafts, name
         if not b.cited:
             continue
         for sentence, n in re.findall(r"([^\[\]]+?)\[(\d+)\]", b.text):
-            body = sentence.strip("。")
+            body = ATTRIBUTION.sub("", sentence.strip("。"))  # "据《…》报道，" introduces the quote
             assert body.rstrip("，,；;") in quotes[int(n)]
 
 
@@ -126,24 +135,43 @@ def test_no_figure_missing_from_its_source(drafts, name) -> None:
 
 def test_482_quotes_known_facts(drafts) -> None:
     md = drafts[P482].markdown()
-    assert "省工信厅遴选苏北地区5家企业" in md  # 关键核心技术攻关, from the 1002 reply
-    assert "“近零碳”工厂17家" in md  # green manufacturing, from the news
+    assert "据《新年第一会" in md and "“近零碳”工厂17家" in md  # green manufacturing, from the news
     assert "## 附：引用来源" in md and "〔待补：日期〕" in md
 
 
-def test_old_evidence_is_flagged(drafts) -> None:
-    assert any("早 4 年" in p for p in drafts[P482].problems)
+def test_another_regions_work_is_not_passed_off_as_the_replying_units(drafts) -> None:
+    """The 1002 reply is the province's work in 苏北, which 482 never names: not evidence for
+    苏州市工业和信息化局's letter ("下一步,我们将围绕苏北地区…" would read as its own plan)."""
+    for name in (P482, P118):
+        md = drafts[name].markdown()
+        assert "苏北" not in md and "下一步,我们将" not in md
+        assert all(not c.doc_id.startswith("答复函") for c in drafts[name].citations)
+
+
+def test_quotes_are_introduced_as_their_authors(drafts) -> None:
+    md = drafts[P118].markdown()
+    assert "《以科技创新推动产业创新》一文指出，" in md and "报道，" in md
+
+
+def test_old_evidence_is_flagged(assistant) -> None:
+    from rag.drafting import _stale
+    from rag.evidence import Sentence
+
+    proposal = assistant.index.docs[P482]
+    reply = next(d for d in assistant.index.docs.values() if d.kind == "答复函")  # 2021
+    warnings = _stale(assistant, proposal, [Sentence(reply.doc_id, 0, 10)], "第一节")
+    assert warnings and "早 4 年" in warnings[0]
 
 
 def test_crafted_wrong_figure_is_marked(drafts) -> None:
     d = drafts[P482]
-    block = next(b for b in d.blocks if b.cited and "5家企业" in b.text)
-    tampered = Draft(d.title, [type(block)("p", block.text.replace("5家企业", "6家企业"), cited=True)],
+    block = next(b for b in d.blocks if b.cited and "工厂17家" in b.text)
+    tampered = Draft(d.title, [type(block)("p", block.text.replace("工厂17家", "工厂18家"), cited=True)],
                      d.citations)
     failures = tampered.check()
-    assert failures and failures[0].startswith("6家")
-    assert "〔待核：6家〕" in tampered.blocks[0].text
-    assert any("6家" in p for p in tampered.problems)
+    assert failures and failures[0].startswith("18家")
+    assert "〔待核：18家〕" in tampered.blocks[0].text
+    assert any("18家" in p for p in tampered.problems)
 
 
 def test_weak_match_becomes_placeholder(assistant, tmp_path) -> None:
