@@ -132,6 +132,7 @@ class Assistant:
             return validate_question(q, self.settings.max_question_chars)
 
         def retrieve(q: str) -> dict:
+            self._check_not_empty()
             return {"question": q, "hits": self.searcher.search(q, self.settings.top_k)}
 
         def answer(x: dict) -> Answer:
@@ -159,6 +160,7 @@ class Assistant:
         """Text pieces (deltas) as they are produced, then the final verified ``Answer`` last."""
         try:
             q = validate_question(question, self.settings.max_question_chars)
+            self._check_not_empty()
             if history:
                 q = self.condense(q, history)
         except InputError as exc:
@@ -173,6 +175,11 @@ class Assistant:
         answer = self.answerer.answer(q, hits)
         yield answer.text
         yield answer
+
+    def _check_not_empty(self) -> None:
+        if not self.index.docs:  # else every question gets 资料中未找到, as if the documents said nothing
+            raise InputError("索引中还没有任何文档。请把文档放进语料目录（如 corpus/）后运行 python -m rag ingest，"
+                             "或在「资料库」页上传。")
 
     def condense(self, question: str, history: list) -> str:
         """A follow-up ("那苏北呢？") rewritten as a standalone question (rag.followup)."""

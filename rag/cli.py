@@ -93,9 +93,10 @@ def _would_empty_index(s: Settings) -> str:
     try:
         n_docs = len(read_manifest(Path(s.index_dir)).get("files", {}))
     except (IndexError_, OSError, ValueError):
-        return ""
-    if not n_docs:
-        return ""
+        n_docs = 0
+    if not n_docs:  # nothing to keep, but an empty index answers nothing: say so, build nothing
+        return (f"错误：语料目录 {s.corpus_dir} 中没有可收录的文件（{' '.join(SUPPORTED)}），没有建立索引。"
+                "请把文档放进这个文件夹后再运行 ingest。")
     return (f"错误：语料目录 {s.corpus_dir} 中没有可收录的文件（{' '.join(SUPPORTED)}）。为免误删，现有索引"
             f"（{n_docs} 份文档）保持不变；确要清空索引，请加 --rebuild。")
 

@@ -47,3 +47,14 @@ def test_a_question_in_traditional_characters_is_answered_like_the_simplified_on
     simple = assistant.ask("苏州有几家灯塔工厂？")
     assert not trad.refused and trad.text == simple.text and "7家" in trad.text
     assert "胡伏原" in assistant.ask("482號建議是誰提出的？").text
+
+
+def test_an_index_without_documents_says_so(tmp_path):
+    from conftest import make_settings
+
+    from rag.chain import Assistant
+
+    (tmp_path / "corpus").mkdir()
+    a = Assistant.open(make_settings(tmp_path / "corpus", tmp_path / "index"))
+    for answer in (a.ask("482号建议是谁提出的？"), list(a.stream("灯塔工厂有几家？"))[-1]):
+        assert answer.refused and "索引中还没有任何文档" in answer.text

@@ -171,6 +171,7 @@ def guard_runs(runs, tmp_path_factory):
     procs = {
         "new_docs_folder": _start(["ingest", str(root / "newdocs"), "--index", index]),
         "empty_folder": _start(["ingest", str(root / "empty"), "--index", index]),
+        "empty_folder_new_index": _start(["ingest", str(root / "empty"), "--index", str(root / "new-index")]),
         "index_is_file": _start(["ingest", str(ROOT / "corpus"), "--index", str(root / "a-file")]),
         "corpus_is_file": _start(["ingest", str(root / "a-file"), "--index", str(root / "i")]),
         "retrieve_blank": _start(["retrieve", "   ", "--index", index]),
@@ -199,6 +200,12 @@ def test_ingest_of_a_folder_of_new_files_does_not_replace_the_index(guard_runs):
     assert result.returncode == 2 and "会删除其中 5 份文档" in result.stderr and "--rebuild" in result.stderr
     (obj,) = _lines(guard_runs["after"])
     assert obj["refused"] is False and "胡伏原" in obj["answer"], "the previous index still answers"
+
+
+def test_ingest_of_an_empty_folder_into_a_new_index_builds_nothing(guard_runs, tmp_path_factory):
+    result = guard_runs["empty_folder_new_index"]
+    assert result.returncode == 2 and "没有可收录的文件" in result.stderr and "没有建立索引" in result.stderr
+    assert not (Path(result.args[-1]) / "manifest.json").exists()
 
 
 def test_index_path_that_is_a_file_is_a_clear_error(guard_runs):

@@ -177,7 +177,7 @@ def test_a_file_turned_unreadable_keeps_its_indexed_version(setup):
     assert chunk_map(Index.load(index_dir)) == before
 
 
-def test_empty_corpus_gives_an_empty_index_and_clear_refusals(tmp_path):
+def test_empty_corpus_gives_an_empty_index_and_says_it_holds_no_documents(tmp_path):
     (tmp_path / "corpus").mkdir()
     encoder = CountingEncoder()
     report = ingest(tmp_path / "corpus", tmp_path / "index", encoder)
@@ -189,7 +189,7 @@ def test_empty_corpus_gives_an_empty_index_and_clear_refusals(tmp_path):
     assert assistant.retrieve("苏州灯塔工厂有几家？") == []
     for q in ["苏州灯塔工厂有几家？", Q_482]:
         answer = assistant.ask(q)
-        assert answer.refused and answer.citations == [] and "未找到" in answer.text
+        assert answer.refused and answer.citations == [] and "索引中还没有任何文档" in answer.text
 
 
 def test_assistant_open_builds_a_missing_index(tmp_path):
