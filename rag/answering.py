@@ -30,7 +30,7 @@ import re
 from rag.citations import CLOSEST_NOTE, MARKER, make_citation, one_line
 from rag.documents import Answer, Citation, Document, Field, Hit
 from rag.extraction import Scored, SentenceExtractor
-from rag.proposals import recommendations
+from rag.overview import answer_overview
 from rag.questions import Question, analyse
 
 NOT_FOUND = "资料中未找到"
@@ -76,7 +76,7 @@ class ExtractiveAnswerer(SentenceExtractor):
         if m:  # staff often type just the number: give the proposal's record card
             return self.record_card(question, m.group(1))
         q = analyse(question)
-        meta = self.answer_from_metadata(q) or self.answer_recommendations(q)
+        meta = self.answer_from_metadata(q) or answer_overview(q.text, self._docs_named(q), list(self.index.docs.values()))
         if meta is not None:
             return meta
         if q.number:
@@ -171,23 +171,6 @@ class ExtractiveAnswerer(SentenceExtractor):
         a, b = min(f.start, num.start), max(f.end, num.end)
         return (a, b) if b - a <= 120 else None
 
-    def answer_recommendations(self, q: Question) -> Answer | None:
-        """"482号建议提出了哪些对策建议？": the proposal's numbered points, each heading cited
-        (rag/proposals.py); None when the question asks something else or names no proposal."""
-        if not _ASKS_POINTS.search(q.text):
-            return None
-        docs = [d for d in self._docs_named(q) if d.kind in ("建议", "提案")]
-        points = recommendations(docs[0]) if docs else []
-        if not points:
-            return None
-        doc, cites = docs[0], []
-        for p in points:
-            head = doc.text.find(p.heading, p.start, p.end)
-            cites.append(make_citation(len(cites) + 1, doc, p.start, head + len(p.heading)))
-        items = "；".join(f"{c.quote}[{c.n}]" for c in cites)
-        text = f"《{doc.title}》提出了{len(points)}条对策建议：{items}。"
-        return Answer(question=q.text, text=text, citations=cites)
-
     def record_card(self, question: str, number: str) -> Answer:
         """《标题》（建议号N）：建议人…[1]；主办单位…[2]；答复时间…[3]。 — each field cited."""
         docs = [d for d in self.index.docs.values() if d.value("number") == number]
@@ -216,11 +199,6 @@ class ExtractiveAnswerer(SentenceExtractor):
         return named or [d for d in docs if len(d.value("title")) >= 6 and d.value("title")[2:12] in q.text]
 
 
-# "提出了哪些对策建议", "提了几条建议", "建议有哪些措施": the proposal's own numbered points.
-_ASKS_POINTS = re.compile(
-    r"提(?:出)?了?(?:哪些|什么|几条|哪几条|几点|哪几点)(?:对策|具体)?(?:建议|措施|举措|意见)"
-    r"|(?:对策建议|具体措施|具体建议)(?:有|是)(?:哪些|什么)|(?:建议|提案)(?:有|包括)(?:哪些|什么)(?:具体)?(?:措施|举措|对策)"
-)
 # "482", "第482号", "482号建议": a number alone asks for the proposal's record.
 _BARE_NUMBER = re.compile(r"第?\s*(\d{1,5})\s*号?\s*(?:建议|提案|议案)?")
 CARD_FIELDS = ("proposer", "host_unit", "co_units", "reply_date", "handling_type", "sign_unit", "sign_date")

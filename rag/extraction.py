@@ -273,7 +273,10 @@ class SentenceExtractor:
         chosen = [best]
         if q.want in ("list", "reason", "general"):
             budget = self.max_chars * 2 - (best.end - best.start)
+            in_fields = self._in_fields(best.doc_id, best.start, best.end)
             for s in ranked[1:6]:
+                if self._in_fields(s.doc_id, s.start, s.end) and not in_fields:
+                    continue  # a header or footer line ("482号提案的答复.doc") adds nothing to the text
                 if s.score >= 0.8 * best.score and s.end - s.start <= budget and s.doc_id == best.doc_id:
                     chosen.append(s)
                     budget -= s.end - s.start
@@ -302,6 +305,10 @@ class SentenceExtractor:
                 best, best_score = (a, b), score
         return best
 
+    def _in_fields(self, doc_id: str, start: int, end: int) -> bool:
+        """The span overlaps a parsed metadata field: a header or footer line of the page."""
+        return any(f.start < end and start < f.end for f in self.index.docs[doc_id].meta.values())
+
     def _extend(self, s: Scored) -> tuple[int, int]:
         """The sentence, preceded by the one before when it refers back (因此, 这…), then followed
         by the next sentences while the quote stays within ``max_chars``."""
@@ -313,10 +320,13 @@ class SentenceExtractor:
         if i is None:
             return s.start, s.end
         a, b = s.start, s.end
+        in_fields = self._in_fields(s.doc_id, a, b)
         if _BACK_REFERENCE.match(text[a:b]) and i > 0 and b - sents[i - 1][0] <= self.max_chars:
             a = sents[i - 1][0]
         for a2, b2 in sents[i + 1 :]:
             if b2 - a > self.max_chars or "\n\n" in text[b:a2] or is_heading(text[a2:b2]):
                 break  # within the paragraph only, and never into the next section's heading
+            if self._in_fields(s.doc_id, a2, b2) != in_fields:
+                break  # ...nor from the text into the page's footer ("承办单位：主办 …"), or back
             b = b2
         return a, b

@@ -12,6 +12,13 @@ the 建议内容, or under a heading that names them (……的对策建议)::
     >>> [(r.marker, r.heading) for r in recommendations(Document("q.txt", text))]
     [('1.', '以甲推进乙'), ('2.', '以丙健全丁')]
 
+A reply letter answers in sections of the highest level it uses (一、 above (一) above 1.,
+the order of GB/T 9704), between 现答复如下 and the closing thanks::
+
+    >>> text = "某代表：\\n您的建议收悉，现答复如下：\\n一、加强创新\\n(一)甲。 (二)乙。\\n二、培育人才\\n丙。\\n感谢您的意见。"
+    >>> [(r.marker, r.heading) for r in reply_sections(Document("r.txt", text))]
+    [('一、', '加强创新'), ('二、', '培育人才')]
+
 Every point keeps its offsets, so ``doc.text[r.start:r.end]`` is its full text.
 
 """
@@ -123,6 +130,30 @@ def recommendations(doc: Document) -> list[Recommendation]:
     run = _best_run(text, *region, first=True) if region else []
     if not run:
         run = _best_run(text, start, end, first=False)
+    return _points(text, run, end)
+
+
+_REPLY_START = re.compile(r"现(?:将有关情况)?答复如下\s*[:：]?")
+_REPLY_END = re.compile(r"^\s*(?:感谢|衷心感谢|再次感谢|特此|此复)", re.MULTILINE)
+
+
+def reply_sections(doc: Document) -> list[Recommendation]:
+    """The numbered sections of a reply letter's answer, of the highest level it uses; []
+    when it has none."""
+    text = doc.text
+    m = _REPLY_START.search(text)
+    start = m.end() if m else 0
+    stop = _REPLY_END.search(text, start)
+    end = stop.start() if stop else len(text)
+    found = _markers(text, start, end)
+    for style in ("cn_dun", "paren_cn", "arabic", "paren_num"):  # GB/T 9704's order of levels
+        runs = [r for r in _runs(found[style]) if len(r) >= 2]
+        if runs:
+            return _points(text, max(runs, key=len), end)
+    return []
+
+
+def _points(text: str, run: list[re.Match[str]], end: int) -> list[Recommendation]:
     out = []
     for i, m in enumerate(run):
         stop = run[i + 1].start() if i + 1 < len(run) else end

@@ -248,13 +248,3 @@ def test_closest_sentences_may_be_header_lines_each_on_one_line(assistant):
     assert answer.refused and any("01/04" in c.quote for c in answer.closest), answer.text
     assert len(answer.text.splitlines()) == 2 + len(answer.closest)
     assert all(assistant.index.docs[c.doc_id].text[c.start : c.end] == c.quote for c in answer.closest)
-
-
-@pytest.mark.parametrize("question", ["482号建议提出了哪些对策建议？", "胡伏原的建议有哪些具体措施？"])
-def test_a_proposals_recommendations_are_listed_each_cited(assistant, question):
-    """Not the sentence "…并提出对策建议。" of the introduction: the four numbered points."""
-    a = assistant.ask(question)
-    assert not a.refused and "提出了4条对策建议" in a.text and len(a.citations) == 4
-    assert "有计划推进关键核心技术联合攻关[1]" in a.text
-    for c in a.citations:
-        assert assistant.index.docs[c.doc_id].text[c.start : c.end] == c.quote

@@ -1,0 +1,94 @@
+"""Questions about a whole document: a proposal's points, a reply's sections, a reply not collected."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.documents import Document
+from rag.metadata import extract_metadata
+from rag.overview import answer_overview, asks_about
+
+
+def _quotes_are_exact(assistant, answer) -> None:
+    for c in [*answer.citations, *answer.closest]:
+        assert assistant.index.docs[c.doc_id].text[c.start : c.end] == c.quote
+
+
+@pytest.mark.parametrize("question", ["482号建议提出了哪些对策建议？", "胡伏原的建议有哪些具体措施？"])
+def test_a_proposals_recommendations_are_listed_each_cited(assistant, question):
+    """Not the sentence "…并提出对策建议。" of the introduction: the four numbered points."""
+    a = assistant.ask(question)
+    assert not a.refused and "提出了4条对策建议" in a.text and len(a.citations) == 4
+    assert "有计划推进关键核心技术联合攻关[1]" in a.text
+    _quotes_are_exact(assistant, a)
+
+
+@pytest.mark.parametrize("question", ["118号建议的主要内容是什么？", "市致公党的建议讲了什么？", "第118号提案概括一下"])
+def test_what_a_proposal_is_about_names_its_proposer_and_points(assistant, question):
+    """Was "答复内容:[1]建议内容:[2]": two bare field labels quoted as the answer."""
+    a = assistant.ask(question)
+    assert not a.refused and "建议人：市致公党[1]" in a.text and "提出了4条对策建议" in a.text
+    assert "以“人工智能+引智育才”开拓产才融合新局面[5]" in a.text and len(a.citations) == 5
+    assert "答复内容" not in a.text
+    _quotes_are_exact(assistant, a)
+
+
+@pytest.mark.parametrize(
+    "question", ["1002号建议是怎么答复的？", "省工信厅对1002号建议的答复主要讲了什么？", "陆惠芬代表的建议是怎么答复的？"]
+)
+def test_how_a_proposal_was_answered_lists_the_reply_letters_sections(assistant, question):
+    a = assistant.ask(question)
+    assert not a.refused and "分4个方面作答" in a.text
+    assert "一、强化创新载体建设,提升企业创新能力[1]" in a.text and "四、推动重大项目建设,统筹区域协调发展[4]" in a.text
+    assert "落款：江苏省工业和信息化厅，2021年6月18日。[5]" in a.text
+    assert "2021年6月18日" in a.citations[4].quote and "江苏省工业和信息化厅" in a.citations[4].quote
+    _quotes_are_exact(assistant, a)
+
+
+def test_a_reply_that_is_only_an_attachment_is_refused_with_where_it_is(assistant):
+    """The 118 page's 答复内容 holds only "118号提案的答复.doc", which was not collected."""
+    a = assistant.ask("118号建议是怎么答复的？")
+    assert a.refused and a.citations == []
+    assert a.text.startswith("资料中未找到第118号建议的答复正文") and "118号提案的答复.doc" in a.text
+    assert [c.quote.split(":")[0] for c in a.closest[:2]] == ["答复时间", "办理类型"]
+    assert "118号提案的答复.doc" in a.closest[2].quote
+    _quotes_are_exact(assistant, a)
+
+
+def test_asking_what_a_proposal_says_when_only_its_reply_is_collected(assistant):
+    a = assistant.ask("1002号建议的主要内容是什么？")
+    assert a.refused and "资料中未找到第1002号建议的原文" in a.text
+    assert "关于支持苏北地区加快传统产业高端化、智能化、绿色化改造的建议" in a.closest[0].quote
+    assert a.closest[1].quote.startswith("一、")
+    _quotes_are_exact(assistant, a)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "482号建议中关于人才培养的内容有哪些？",  # a detail of the document, not the whole
+        "胡伏原认为本地智能产业的毛病可以用哪个四字词概括？",
+        "苏州有几家灯塔工厂？",
+        "新型工业化是什么意思？",
+    ],
+)
+def test_questions_about_details_are_not_overviews(question):
+    assert asks_about(question) is None
+
+
+def test_detail_questions_about_a_named_proposal_still_quote_sentences(assistant):
+    a = assistant.ask("482号建议中关于人才培养的内容有哪些？")
+    assert not a.refused and "人才培养" in a.text
+    # the last paragraph's quote stops before the page footer (承办单位, the attachment's name)
+    assert "承办单位" not in a.text and ".doc" not in a.text
+
+
+def test_a_reply_letters_sections_are_its_top_level_points():
+    """A letter made on the spot: 一、 sections, not the (一)(二) inside them."""
+    text = (
+        "关于第7号建议的答复\n张三代表：\n您提出的关于某事的建议收悉，现答复如下：\n"
+        "一、加强统筹\n(一)甲。 (二)乙。\n二、强化保障\n丙。\n感谢您的关心。\n某市工业和信息化局\n2025年3月1日"
+    )
+    doc = Document("r.txt", text, extract_metadata(text, "r.txt"))
+    a = answer_overview("第7号建议是怎么答复的？", [doc], [doc])
+    assert a is not None and not a.refused and "分2个方面作答：一、加强统筹[1]；二、强化保障[2]。" in a.text
