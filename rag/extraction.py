@@ -200,9 +200,11 @@ class SentenceExtractor:
         doc = self.index.docs[best.doc_id]
         weak = best.coverage < self.kind_below
         sentence = doc.text[best.start : best.end]
-        # A number or date the question lacks is news however short the sentence ("…企业3家;").
-        stale = q.want not in ("number", "date") and novelty(sentence, q.text) < self.weak_novelty
-        if weak and (not has_kind(q, sentence) or stale):
+        # Weak evidence must add something to the question, and no evidence may add nothing
+        # ("陆惠芬代表:" for 陆惠芬是哪里的代表; any coverage: CMRC trial ±0, held-out +1 refused);
+        # a number or date the question lacks is news however short the sentence ("…企业3家;").
+        new = novelty(sentence, q.text) if q.want not in ("number", "date") else 1.0
+        if (weak and (not has_kind(q, sentence) or new < self.weak_novelty)) or new == 0.0:
             return False
         # The form of answer asked for (a number of 亿, a year, an age…) must be in the sentence
         # or just before it ("2023年,…" opens a paragraph).

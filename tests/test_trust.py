@@ -169,3 +169,11 @@ def test_the_proposers_unit_is_not_the_handling_unit(assistant):
     assert analyse("482号建议由哪个单位主办？").field == "host_unit"
     a = assistant.ask("118号建议的建议人是哪个单位的？")
     assert "市致公党" in a.text and "工业和信息化局" not in a.text
+
+
+@pytest.mark.parametrize("question", ["陆惠芬是哪里的代表？", "江苏省工业和信息化厅的厅长是谁？"])
+def test_a_sentence_that_says_nothing_the_question_does_not_is_no_answer(assistant, question):
+    """"陆惠芬代表:" and the signature "江苏省工业和信息化厅" cover the question's words fully,
+    yet add nothing to them: refused at any coverage (they are listed as closest for checking)."""
+    a = assistant.ask(question)
+    assert a.refused and a.citations == [] and a.closest
