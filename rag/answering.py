@@ -157,6 +157,10 @@ class ExtractiveAnswerer(SentenceExtractor):
             text = (
                 f"{subject}答复的是《{f.value}》。[1]" if key == "proposal_title" else f"{subject}的{label}是{f.value}。[1]"
             )
+            co = doc.meta.get("co_units")
+            if key == "host_unit" and co is not None and co.value and _ASKS_ALL_UNITS.search(q.text):
+                cites.append(make_citation(2, doc, co.start, co.end))  # 承办 = 主办 + 协办
+                text = f"{text.removesuffix('。[1]')}[1]，{FIELD_LABELS['co_units']}是{co.value}。[2]"
             return Answer(question=q.text, text=text, citations=cites)
         return None
 
@@ -199,6 +203,8 @@ class ExtractiveAnswerer(SentenceExtractor):
         return named or [d for d in docs if len(d.value("title")) >= 6 and d.value("title")[2:12] in q.text]
 
 
+# "承办单位有哪些", "哪些单位办理": the handling units, host and co-handling ones both.
+_ASKS_ALL_UNITS = re.compile(r"承办|哪些(?:单位|部门)|几个(?:单位|部门)")
 # "482", "第482号", "482号建议": a number alone asks for the proposal's record.
 _BARE_NUMBER = re.compile(r"第?\s*(\d{1,5})\s*号?\s*(?:建议|提案|议案)?")
 CARD_FIELDS = ("proposer", "host_unit", "co_units", "reply_date", "handling_type", "sign_unit", "sign_date")

@@ -248,3 +248,17 @@ def test_closest_sentences_may_be_header_lines_each_on_one_line(assistant):
     assert answer.refused and any("01/04" in c.quote for c in answer.closest), answer.text
     assert len(answer.text.splitlines()) == 2 + len(answer.closest)
     assert all(assistant.index.docs[c.doc_id].text[c.start : c.end] == c.quote for c in answer.closest)
+
+
+def test_the_handling_units_asked_together_are_both_given_each_cited(assistant):
+    """承办单位 are the host and the co-handling units: 主办 alone left the 协办 out."""
+    a = assistant.ask("482号建议的承办单位有哪些？")
+    assert "主办单位是苏州市工业和信息化局[1]，协办单位是苏州市科学技术局。[2]" in a.text
+    assert [c.quote.split()[0] for c in a.citations] == ["主办", "协办"]
+    only_host = assistant.ask("482号建议的主办单位是哪个？")
+    assert "协办" not in only_host.text and len(only_host.citations) == 1
+
+
+def test_the_replying_unit_of_a_reply_letter_is_its_signature(assistant):
+    a = assistant.ask("1002号建议的答复单位是谁？")
+    assert not a.refused and "江苏省工业和信息化厅。[1]" in a.text and len(a.citations) == 1
