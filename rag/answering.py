@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 
+from rag.catalog import answer_catalog
 from rag.citations import CLOSEST_NOTE, MARKER, make_citation, one_line
 from rag.documents import Answer, Citation, Document, Field, Hit
 from rag.extraction import Scored, SentenceExtractor
@@ -76,7 +77,9 @@ class ExtractiveAnswerer(SentenceExtractor):
         if m:  # staff often type just the number: give the proposal's record card
             return self.record_card(question, m.group(1))
         q = analyse(question)
-        meta = self.answer_from_metadata(q) or answer_overview(q.text, self._docs_named(q), list(self.index.docs.values()))
+        docs = list(self.index.docs.values())
+        meta = self.answer_from_metadata(q) or answer_overview(q.text, self._docs_named(q), docs)
+        meta = meta or answer_catalog(q.text, docs)
         if meta is not None:
             return meta
         if q.number:

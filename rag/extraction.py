@@ -56,6 +56,8 @@ _NUMBER_TERM = re.compile(r"第?\s*\d{1,5}\s*号(?:建议|提案|议案)?(?=建�
 # A sentence opening that points back at the one before it.
 _BACK_REFERENCE = re.compile(r"(?:因此|所以|故|这|此|该|其|它|他|她|牠)")
 _CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
+# A field label with nothing after it ("答复内容:", "我市推进新型工业化主要情况:", "答复内容：附件").
+_LABEL = re.compile(r"[^\W\d_]{1,16}\s*[:：]\s*(?:附件)?")
 
 
 @dataclass
@@ -200,6 +202,8 @@ class SentenceExtractor:
         doc = self.index.docs[best.doc_id]
         weak = best.coverage < self.kind_below
         sentence = doc.text[best.start : best.end]
+        if self._is_label(best):
+            return False  # a heading's label says what follows, not the answer
         # Weak evidence must add something to the question, and no evidence may add nothing
         # ("陆惠芬代表:" for 陆惠芬是哪里的代表; any coverage: CMRC trial ±0, held-out +1 refused);
         # a number or date the question lacks is news however short the sentence ("…企业3家;").
@@ -277,7 +281,7 @@ class SentenceExtractor:
             budget = self.max_chars * 2 - (best.end - best.start)
             in_fields = self._in_fields(best.doc_id, best.start, best.end)
             for s in ranked[1:6]:
-                if self._in_fields(s.doc_id, s.start, s.end) and not in_fields:
+                if (self._in_fields(s.doc_id, s.start, s.end) and not in_fields) or self._is_label(s):
                     continue  # a header or footer line ("482号提案的答复.doc") adds nothing to the text
                 if s.score >= 0.8 * best.score and s.end - s.start <= budget and s.doc_id == best.doc_id:
                     chosen.append(s)
@@ -306,6 +310,9 @@ class SentenceExtractor:
             if score > best_score:
                 best, best_score = (a, b), score
         return best
+
+    def _is_label(self, s: Scored) -> bool:
+        return bool(_LABEL.fullmatch(self.index.docs[s.doc_id].text[s.start : s.end].strip()))
 
     def _in_fields(self, doc_id: str, start: int, end: int) -> bool:
         """The span overlaps a parsed metadata field: a header or footer line of the page."""

@@ -4,6 +4,10 @@ A staff member new to a file asks what it is about before asking details:
 
 * "482号建议提出了哪些对策建议？" → the proposal's numbered points (rag/proposals.py), each cited;
 * "118号建议的主要内容是什么？" → who proposed it and the same points;
+* "118号建议存在哪些问题？", "482号建议介绍的主要情况有哪些？" → the run of points its problems
+  or its situation are numbered in (rag/proposals.points_about);
+* "陆惠芬代表提出了什么建议？" with only the reply letter collected → the proposal's title as the
+  letter gives it, and the letter's sections, saying the proposal itself is not in the corpus;
 * "1002号建议是怎么答复的？" → the reply letter's numbered sections and its signature, each cited;
 * "118号建议是怎么答复的？" with no reply letter in the corpus → a refusal that says where the
   reply is (the page's 答复内容 holds only an attachment that was not collected) and quotes
@@ -28,9 +32,9 @@ from __future__ import annotations
 
 import re
 
-from rag.citations import make_citation, one_line
+from rag.citations import MARKER, make_citation, one_line
 from rag.documents import Answer, Citation, Document
-from rag.proposals import Recommendation, recommendations, reply_sections
+from rag.proposals import Recommendation, points_about, recommendations, reply_sections
 
 PROPOSAL_KINDS = ("建议", "提案")
 
@@ -50,30 +54,37 @@ _CONTENT = re.compile(
     r"|(?:主要)?(?:讲|说|写|谈)了?(?:些)?(?:什么|啥|哪些)(?:内容|问题|事情?)?"
     r"|(?:是)?关于什么|概要|概述|摘要|简介|(?:概括|总结|介绍)一下"
 )
+# "存在哪些问题", "指出了什么不足": the problems a proposal describes; "现状", "主要情况": its situation.
+_PROBLEMS = re.compile(
+    r"(?:存在|有|面临|指出|提到|提出|反映|发现|列举)了?(?:哪些|什么|几个|哪几个)(?:主要)?(?:问题|不足|短板|困难|瓶颈|难点)"
+    r"|(?:问题|不足|短板)(?:有|是)(?:哪些|什么)|主要问题"
+)
+_SITUATION = re.compile(r"现状|(?:基本|主要|发展)情况|取得了?(?:哪些|什么)(?:成效|成绩|进展)")
+# A count of the proposal's own points: only its original can say ("原文一共提了几条").
+_COUNT = re.compile(r"几条|几点|多少条|多少点|几项")
 # What may stand beside the cue in a question about the whole document.
 _FILLER = re.compile(
     r"第?\s*\d{1,5}\s*号|《[^》]*》|[\u4e00-\u9fff]{1,8}?(?:局|厅|委|部门|单位|政府|致公党)"
     r"|建议|提案|议案|答复函|答复|回复|这份|这篇|该|那份|文件|文章|原文|代表|委员|主要|具体"
-    r"|请|帮我|给我|你|说说|一下|都|是|的|对|中|里|了|呢|吗|啊|[\s？?。！!，,：:]"
+    r"|有哪些|有什么|是什么|包括哪些|怎么样|如何|怎样|部分|介绍|请|帮我|给我|你|说说|一下|都|是|的|对|中|里|了|呢|吗|啊|[\s？?。！!，,：:]"
 )
 
 
 def asks_about(question: str, names: tuple[str, ...] = ()) -> str | None:
-    """'points', 'reply' or 'content' when ``question`` asks about a whole document (``names``:
+    """'points', 'reply', 'problems', 'situation' or 'content' when ``question`` asks about a
+    whole document or one of its parts (``names``:
     proposers or other names the question may use for it), else None."""
-    for kind, cue in (("points", _POINTS), ("reply", _REPLY), ("content", _CONTENT)):
-        m = cue.search(question)
-        if m is None:
-            continue
-        if kind == "points":
-            return kind
-        rest = question[: m.start()] + " " + question[m.end() :]
-        for name in names:
-            rest = rest.replace(name, " ")
-        if len(_FILLER.sub("", rest)) <= 1:
-            return kind
-        return None
-    return None
+    cues = (("points", _POINTS), ("reply", _REPLY), ("problems", _PROBLEMS), ("situation", _SITUATION),
+            ("content", _CONTENT))
+    kind = next((k for k, cue in cues if cue.search(question)), None)
+    if kind in (None, "points"):
+        return kind
+    rest = question
+    for cue in (c for _, c in cues):  # "现状部分讲了什么" asks about a part in two cues
+        rest = cue.sub(" ", rest)
+    for name in names:
+        rest = rest.replace(name, " ")
+    return kind if len(_FILLER.sub("", rest)) <= 1 else None
 
 
 def answer_overview(question: str, named: list[Document], docs: list[Document]) -> Answer | None:
@@ -93,9 +104,13 @@ def answer_overview(question: str, named: list[Document], docs: list[Document]) 
         if reply is not None:
             return reply_summary(question, reply)
         return no_reply_text(question, proposal) if proposal is not None else None
+    if proposal is not None and kind in ("problems", "situation"):
+        return part_answer(question, proposal, kind)
     if proposal is not None:
         return points_answer(question, proposal, with_proposer=kind == "content")
     if reply is not None:  # the corpus has only the reply to it
+        if kind in ("points", "content") and not _COUNT.search(question):
+            return reply_only(question, reply)
         return proposal_missing(question, reply)
     return None
 
@@ -126,6 +141,19 @@ def points_answer(question: str, doc: Document, with_proposer: bool = False) -> 
     cites += _heading_citations(doc, points, len(cites) + 1)
     items = _items(cites[len(cites) - len(points) :])
     return Answer(question=question, text=f"{lead}提出了{len(points)}条对策建议：{items}。", citations=cites)
+
+
+_PARTS = {"problems": "指出了{n}方面问题", "situation": "介绍了{n}方面现状"}
+
+
+def part_answer(question: str, doc: Document, about: str) -> Answer | None:
+    """《标题》指出了N方面问题：1.…[1]；2.…[2]。 None when the proposal has no such run of points."""
+    points = points_about(doc, about)
+    if not points:
+        return None
+    cites = _heading_citations(doc, points)
+    text = f"《{doc.title}》{_PARTS[about].format(n=len(points))}：{_items(cites)}。"
+    return Answer(question=question, text=text, citations=cites)
 
 
 def reply_summary(question: str, reply: Document) -> Answer | None:
@@ -164,6 +192,28 @@ def no_reply_text(question: str, proposal: Document) -> Answer:
         lines.append("资料中的办理信息（请核对）：")
         lines += [f"{c.n}. 《{c.title}》：{one_line(c.quote)}" for c in cites]
     return Answer(question=question, text="\n".join(lines), refused=True, closest=cites)
+
+
+def reply_only(question: str, reply: Document) -> Answer | None:
+    """What a proposal asks when only its reply letter is collected: its title as the letter gives
+    it, then how the letter answers it — saying that the proposal itself is not in the corpus."""
+    title, who = reply.meta.get("proposal_title"), reply.meta.get("proposer")
+    summary = reply_summary(question, reply)
+    if title is None or summary is None:
+        return None
+    number = reply.value("number")
+    subject = f"第{number}号建议" if number else "这份建议"
+    cites = [make_citation(1, reply, title.start, title.end)]
+    text = f"据答复函，{subject}是《{title.value}》[1]"
+    if who is not None:
+        cites.append(make_citation(2, reply, who.start, who.end))
+        text += f"，由{one_line(reply.text[who.start : who.end]).rstrip(':：')}提出[2]"
+    text += "。资料库没有收录建议原文，以下是答复的要点："
+    shift = len(cites)
+    for c in summary.citations:
+        cites.append(Citation(**{**c.to_dict(), "n": c.n + shift}))
+    body = MARKER.sub(lambda m: f"[{int(m.group(1)) + shift}]", summary.text)
+    return Answer(question=question, text=text + body, citations=cites)
 
 
 def proposal_missing(question: str, reply: Document) -> Answer:

@@ -133,6 +133,36 @@ def recommendations(doc: Document) -> list[Recommendation]:
     return _points(text, run, end)
 
 
+# What a run of points is about, read from the words just before it ("…过程中存在的问题 ",
+# "主要情况:"): a proposal often describes the situation and its problems before its recommendations.
+ABOUT = {
+    "problems": re.compile(r"问题|不足|短板|瓶颈|困难|难点|挑战"),
+    "situation": re.compile(r"现状|情况|成效|成绩|进展"),
+}
+_LEAD_MAX = 60
+
+
+def points_about(doc: Document, about: str) -> list[Recommendation]:
+    """The first run of numbered points whose lead-in names ``about`` ("problems" or "situation");
+    [] when the proposal has none.
+
+    >>> text = "建议内容： 主要情况: 1.甲较好。 2.乙较好。 主要问题: 1.丙不足。 2.丁不足。 建议: 1.戊。 2.己。"
+    >>> [r.heading for r in points_about(Document("p.txt", text), "problems")]
+    ['丙不足', '丁不足']
+    """
+    text = doc.text
+    start, end = content_span(text)
+    runs = sorted((r for ms in _markers(text, start, end).values() for r in _runs(ms) if len(r) >= 2),
+                  key=lambda r: r[0].start())
+    leads = [re.split(r"[。！？!?]", text[max(start, r[0].start() - _LEAD_MAX) : r[0].start()])[-1] for r in runs]
+    for i, (run, lead) in enumerate(zip(runs, leads, strict=True)):
+        if ABOUT[about].search(lead):
+            later = [r[0].start() - len(ld) for r, ld in zip(runs[i + 1 :], leads[i + 1 :], strict=True)
+                     if r[0].start() > run[-1].start()]
+            return _points(text, run, later[0] if later else end)
+    return []
+
+
 _REPLY_START = re.compile(r"现(?:将有关情况)?答复如下\s*[:：]?")
 _REPLY_END = re.compile(r"^\s*(?:感谢|衷心感谢|再次感谢|特此|此复)", re.MULTILINE)
 

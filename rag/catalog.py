@@ -1,0 +1,98 @@
+"""Questions about the corpus as a whole: what it holds, and which proposals are settled.
+
+    >>> from rag.documents import Document, Field
+    >>> d = Document("a.txt", "关于甲的建议", {"title": Field("关于甲的建议", 0, 6), "kind": Field("建议", 4, 6)})
+    >>> answer_catalog("资料库里有哪些建议？", [d]).text
+    '资料库收录了1份建议、提案：建议《关于甲的建议》[1]。'
+    >>> answer_catalog("苏州有几家灯塔工厂？", [d]) is None
+    True
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.citations import make_citation
+from rag.documents import Answer, Document
+from rag.overview import PROPOSAL_KINDS
+
+# "资料库里有哪些建议？", "一共收录了几份文件": what the corpus holds.
+_CATALOG = re.compile(
+    r"(?:资料库|资料|库|系统|语料)(?:里|中|内)?(?:一共|总共|共)?(?:有|收录了?|存了?)(?:哪些|什么|几份|多少|几篇)"
+    r"(?:份|篇|个)?(?P<kind>建议|提案|答复函?|文件|资料|文档|新闻|评论|材料)?"
+)
+# "哪些建议已经办结了？": the proposals whose handling is recorded as done, and those answered by letter.
+_SETTLED = re.compile(r"(?:哪些|哪几份|几份|多少份?)(?:建议|提案)(?:已经?|已)(?:办结|解决|答复|办理完)")
+_DONE = re.compile(r"解决|办结|已答复|采纳")
+_KIND_GROUP = {"建议": PROPOSAL_KINDS, "提案": PROPOSAL_KINDS, "答复": ("答复函",), "答复函": ("答复函",),
+               "新闻": ("新闻",), "评论": ("评论",)}
+LIST_MAX = 20  # a longer list points to the 资料库 tab
+
+
+def answer_catalog(question: str, docs: list[Document]) -> Answer | None:
+    """What the corpus holds (by kind), or which proposals are settled; None for other questions.
+
+    Each document is named with its number and title, cited where its title (or, for settled
+    proposals, its handling type or reply letter) is written."""
+    if _SETTLED.search(question):
+        return _settled(question, docs)
+    m = _CATALOG.search(question)
+    if m is None:
+        return None
+    kinds = _KIND_GROUP.get(m.group("kind") or "")
+    chosen = [d for d in docs if kinds is None or d.kind in kinds]
+    what = "、".join(dict.fromkeys(kinds)) if kinds else "文档"
+    if not chosen:
+        return Answer(question=question, text=f"资料库中没有{what}。", refused=True)
+    cites, items = [], []
+    for d in sorted(chosen, key=lambda d: (d.kind, d.value("number").zfill(6), d.title))[:LIST_MAX]:
+        cites.append(make_citation(len(cites) + 1, d, *_title_span(d)))
+        items.append(f"{_label(d)}《{d.title}》{_who(d)}[{len(cites)}]")
+    more = f"等{len(chosen)}份（完整列表见「资料库」页）" if len(chosen) > LIST_MAX else ""
+    return Answer(question=question, text=f"资料库收录了{len(chosen)}份{what}：{'；'.join(items)}{more}。", citations=cites)
+
+
+def _title_span(d: Document) -> tuple[int, int]:
+    """Where the title is written; else the first line (a file name stands in for the title)."""
+    f = d.meta.get("title")
+    if f is not None:
+        return f.start, f.end
+    eol = d.text.find("\n")
+    return 0, eol if 0 < eol <= 80 else min(len(d.text), 60)
+
+
+def _label(d: Document) -> str:
+    number = d.value("number")
+    return f"第{number}号{d.kind}" if number and d.kind in PROPOSAL_KINDS else d.kind or "文档"
+
+
+def _who(d: Document) -> str:
+    if d.kind == "答复函":  # its proposer is the one it answers
+        return f"（致{d.value('proposer')}{d.value('proposer_role')}）" if d.value("proposer") else ""
+    who = d.value("proposer") or d.value("author")
+    return f"（{who}）" if who else ""
+
+
+def _settled(question: str, docs: list[Document]) -> Answer:
+    cites, done, open_ = [], [], []
+    for d in sorted(docs, key=lambda d: d.value("number").zfill(6)):
+        f = d.meta.get("handling_type") if d.kind in PROPOSAL_KINDS else None
+        if d.kind == "答复函" and d.meta.get("sign_date"):
+            f = d.meta["sign_date"]
+        if f is None:
+            if d.kind in PROPOSAL_KINDS:
+                open_.append(f"第{d.value('number')}号《{d.title}》")
+            continue
+        cites.append(make_citation(len(cites) + 1, d, f.start, f.end))
+        if d.kind == "答复函":
+            done.append(f"答复函《{d.title}》（{f.value}）[{len(cites)}]")
+        elif _DONE.search(f.value):
+            done.append(f"第{d.value('number')}号《{d.title}》，办理类型{f.value}[{len(cites)}]")
+        else:
+            open_.append(f"第{d.value('number')}号《{d.title}》，办理类型{f.value}[{len(cites)}]")
+    if not done:
+        return Answer(question=question, text="资料库中没有记录为已办结的建议或提案。", refused=True, citations=[])
+    text = f"记录为已办结或已答复的有{len(done)}份：{'；'.join(done)}。"
+    if open_:
+        text += f"未记录办结的：{'；'.join(open_)}。"
+    return Answer(question=question, text=text, citations=cites)
