@@ -53,6 +53,8 @@ from rag.reranking import Reranker
 # Bigrams and words that only say "this is a question".
 _QUESTION_WORD = re.compile(r"什么|哪|谁|几|多少|何|怎|吗|呢")
 _NUMBER_TERM = re.compile(r"第?\s*\d{1,5}\s*号(?:建议|提案|议案)?(?=建议|提案|议案|答复|的|$)")
+# A sentence opening the next point of an enumeration ("四是开展…", "第二,…"): a quote stops before it.
+_NEXT_POINT = re.compile(r"[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}[,，、]")
 # A sentence opening that points back at the one before it.
 _BACK_REFERENCE = re.compile(r"(?:因此|所以|故|这|此|该|其|它|他|她|牠)")
 _CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
@@ -335,6 +337,8 @@ class SentenceExtractor:
         for a2, b2 in sents[i + 1 :]:
             if b2 - a > self.max_chars or "\n\n" in text[b:a2] or is_heading(text[a2:b2]):
                 break  # within the paragraph only, and never into the next section's heading
+            if _NEXT_POINT.match(text, a2):
+                break  # ...nor into the next point of an enumeration
             if self._in_fields(s.doc_id, a2, b2) != in_fields:
                 break  # ...nor from the text into the page's footer ("承办单位：主办 …"), or back
             b = b2

@@ -262,3 +262,9 @@ def test_the_handling_units_asked_together_are_both_given_each_cited(assistant):
 def test_the_replying_unit_of_a_reply_letter_is_its_signature(assistant):
     a = assistant.ask("1002号建议的答复单位是谁？")
     assert not a.refused and "江苏省工业和信息化厅。[1]" in a.text and len(a.citations) == 1
+
+
+def test_a_quote_stops_before_the_next_point_of_an_enumeration(assistant):
+    """"…发挥了重要作用。四是开展“英才名匠”产业人才培训。" ended the 专利 answer with the next point."""
+    a = assistant.ask("2020年苏北地区高校获得了多少件授权专利？")
+    assert "5909件" in a.text and "四是" not in a.text
