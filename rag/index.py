@@ -10,6 +10,10 @@ Layout (readable files, never pickle)::
 
 Each save writes a new ``data-N`` folder and then replaces ``manifest.json``
 atomically, so an interrupted ingest leaves the previous index usable.
+
+Loading checks each file as it reads it, and then that the files agree (docs ↔ chunks ↔
+BM25 rows ↔ FAISS ids and dimensions ↔ manifest): any damage is one ``IndexError_`` line
+naming the file and the rebuild command, never a Python or FAISS error text or a crash.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -26,12 +31,22 @@ import faiss
 import numpy as np
 
 from rag.documents import Chunk, Document
+from rag.index_files import (
+    CHUNK_FIELDS,
+    DOC_FIELDS,
+    MANIFEST_FIELDS,
+    Damaged,
+    check_fields,
+    read_bm25,
+    read_dense,
+    read_rows,
+    reading,
+)
 from rag.lexical import BM25
 
 # Bumped whenever loading, cleaning, metadata or the file layout change what an index holds:
 # an older index is then refused (ask) or rebuilt (ingest), never silently mixed. 2: proposal_title.
 FORMAT_VERSION = 2
-
 
 class IndexError_(Exception):
     """The index is missing, damaged, or was built with other settings."""
@@ -177,37 +192,58 @@ class Index:
 
     @classmethod
     def load(cls, index_dir: Path | str) -> Index:
+        """The index saved in ``index_dir``.  A missing, damaged or disagreeing file raises
+        ``IndexError_`` naming it, with the rebuild command: never Python's or FAISS's own text."""
         index_dir = Path(index_dir)
         manifest = read_manifest(index_dir)
-        data = index_dir / manifest["data"]
         try:
-            docs = [Document.from_dict(d) for d in _read_jsonl(data / "docs.jsonl")]
-            rows = list(_read_jsonl(data / "chunks.jsonl"))
-            ids = np.array([r.pop("id") for r in rows], dtype=np.int64)
-            index = cls(
-                embed_model=manifest["embed_model"],
-                dim=int(manifest["dim"]),
-                chunk_size=int(manifest["chunk_size"]),
-                chunk_overlap=int(manifest["chunk_overlap"]),
-                docs={d.doc_id: d for d in docs},
-                chunks=[Chunk.from_dict(r) for r in rows],
-                ids=ids,
-                bm25=BM25.load(data),
-                dense=faiss.read_index(str(data / "dense.faiss")) if manifest["dim"] else None,
-                next_id=int(manifest["next_id"]),
-                generation=int(manifest["data"].split("-")[1]),
-            )
-        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
-            raise IndexError_(
-                f"索引 {index_dir} 已损坏（{_reason(exc)}）。请重建：python -m rag ingest <语料目录> --index {index_dir} --rebuild"
-            ) from exc
-        dense_rows = index.dense.ntotal if index.dense is not None else len(index.chunks)
-        if not len(index.chunks) == index.bm25.n_rows == len(index.ids) == dense_rows:
-            raise IndexError_(
-                f"索引 {index_dir} 不一致：块数与 BM25/向量行数不同。"
-                f"请重建：python -m rag ingest CORPUS_DIR --index {index_dir} --rebuild"
-            )
+            index = cls._from_files(manifest, index_dir / manifest["data"])
+            index._check_consistent(manifest["files"])
+        except Damaged as exc:
+            raise _damaged_error(index_dir, str(exc)) from exc
         return index
+
+    @classmethod
+    def _from_files(cls, manifest: dict, data: Path) -> Index:
+        if not data.is_dir():
+            raise Damaged(f"缺少数据文件夹 {data.name}")
+        docs = read_rows(data / "docs.jsonl", DOC_FIELDS, Document.from_dict)
+        rows = read_rows(data / "chunks.jsonl", CHUNK_FIELDS, lambda r: (r.pop("id"), Chunk.from_dict(r)))
+        return cls(
+            embed_model=manifest["embed_model"],
+            dim=manifest["dim"],
+            chunk_size=manifest["chunk_size"],
+            chunk_overlap=manifest["chunk_overlap"],
+            docs={d.doc_id: d for d in docs},
+            chunks=[c for _, c in rows],
+            ids=np.array([i for i, _ in rows], dtype=np.int64),
+            bm25=read_bm25(data),
+            dense=read_dense(data / "dense.faiss", manifest["dim"]) if manifest["dim"] else None,
+            next_id=manifest["next_id"],
+            generation=int(manifest["data"].split("-")[1]),
+        )
+
+    def _check_consistent(self, manifest_files: dict) -> None:
+        """Files that each read well but disagree (one emptied, truncated or taken from another
+        index): loading them anyway would answer from the wrong rows or cite the wrong text."""
+        orphans = sum(c.doc_id not in self.docs for c in self.chunks)
+        if orphans:
+            raise Damaged(f"docs.jsonl 与 chunks.jsonl 不一致（{orphans} 个块所属的文档不在 docs.jsonl 中）")
+        row = next((i for i, c in enumerate(self.chunks) if self.docs[c.doc_id].text[c.start : c.end] != c.text), None)
+        if row is not None:
+            raise Damaged(f"docs.jsonl 与 chunks.jsonl 不一致（第 {row + 1} 块的文字与其文档不符）")
+        if set(self.docs) != set(manifest_files):
+            raise Damaged("docs.jsonl 与 manifest.json 不一致（文档清单不同）")
+        if self.bm25.n_rows != len(self.chunks):
+            raise Damaged(f"BM25 文件与 chunks.jsonl 不一致（{self.bm25.n_rows} 行，{len(self.chunks)} 块）")
+        if self.ids.size and self.next_id <= int(self.ids.max()):
+            raise Damaged("manifest.json 与 chunks.jsonl 不一致（next_id 不大于已用的块编号）")
+        if self.dense is None:
+            return
+        if self.dense.ntotal != len(self.ids):
+            raise Damaged(f"dense.faiss 与 chunks.jsonl 不一致（{self.dense.ntotal} 个向量，{len(self.ids)} 块）")
+        if not np.array_equal(np.sort(faiss.vector_to_array(self.dense.id_map)), np.sort(self.ids)):
+            raise Damaged("dense.faiss 与 chunks.jsonl 不一致（向量编号与块编号不符）")
 
     def check_compatible(
         self, embed_model: str, dim: int, chunk_size: int, chunk_overlap: int, rebuild_hint: str = ""
@@ -231,16 +267,14 @@ class Index:
             )
 
 
-def _reason(exc: Exception) -> str:
-    """A short Chinese reason; the OS's English wording helps nobody here."""
-    if isinstance(exc, FileNotFoundError):
-        return f"缺少文件 {Path(exc.filename or '').name}"
-    if isinstance(exc, OSError):
-        return f"无法读取 {Path(exc.filename or '').name}"
-    return f"{type(exc).__name__}: {exc}"
+def _damaged_error(index_dir: Path, detail: str) -> IndexError_:
+    return IndexError_(
+        f"索引 {index_dir} 已损坏：{detail}。请重建：python -m rag ingest <语料目录> --index {index_dir} --rebuild"
+    )
 
 
 def read_manifest(index_dir: Path | str) -> dict:
+    """The manifest, checked: a dict of this format version holding every field ``load`` uses."""
     index_dir = Path(index_dir)
     path = index_dir / "manifest.json"
     if not path.exists():
@@ -248,11 +282,20 @@ def read_manifest(index_dir: Path | str) -> dict:
             f"找不到索引 {index_dir}（没有 manifest.json）。先建索引：python -m rag ingest corpus --index {index_dir}"
         )
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise IndexError_(f"索引清单 {path} 无法读取（{_reason(exc)}）。请重建索引。") from exc
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexError_(f"索引 {index_dir} 的格式版本不受支持，请重建索引。")
+        with reading(path.name):
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
+            raise Damaged("manifest.json 不是 JSON 对象")
+        if manifest.get("format_version") != FORMAT_VERSION:
+            raise IndexError_(
+                f"索引 {index_dir} 的格式版本不受支持（由另一版本的程序建立）。"
+                f"请重建：python -m rag ingest <语料目录> --index {index_dir} --rebuild"
+            )
+        check_fields(manifest, MANIFEST_FIELDS, "manifest.json ")
+        if not re.fullmatch(r"data-\d+", manifest["data"]):  # also keeps "../x" from leading outside the index
+            raise Damaged(f"manifest.json 的 data 不是 data-N（{manifest['data'][:40]}）")
+    except Damaged as exc:
+        raise _damaged_error(index_dir, str(exc)) from exc
     return manifest
 
 
@@ -271,10 +314,3 @@ def _write_jsonl(path: Path, rows) -> None:
     with path.open("w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-def _read_jsonl(path: Path):
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                yield json.loads(line)
