@@ -47,7 +47,7 @@ from rag.embedding import Encoder
 from rag.glossary import Glossary
 from rag.index import Index
 from rag.lexical import bigrams, words
-from rag.questions import Question, expand
+from rag.questions import Question, expand, places
 from rag.reranking import Reranker
 
 # Bigrams and words that only say "this is a question".
@@ -237,7 +237,30 @@ class SentenceExtractor:
             e = self._norm(e).lower()
             return e in near or (e.endswith("年") and e[:-1] in near) or names_month(e, near)
 
-        return all(map(named, q.entities)) or all(map(named, q.expanded_entities))
+        if not (all(map(named, q.entities)) or all(map(named, q.expanded_entities))):
+            return False
+        return not self._about_elsewhere(q, doc, best)
+
+    other_place = True  # a sentence about another place than the one asked is no answer
+    subject_mentions = 3  # ...unless the document names the asked place this often
+
+    def _about_elsewhere(self, q: Question, doc: Document, best: Scored) -> bool:
+        """The question names a place the sentence (and the 40 characters before it) does not,
+        and the sentence names another: "北京有几家灯塔工厂？" is not answered by Suzhou's
+        figure, even with 北京 a paragraph away."""
+        if not self.other_place:
+            return False
+        # A place the document is about (in its title, or named often) is the subject of its
+        # sentences even where they do not repeat it ("已累计创建…占江苏省的40%" is Suzhou's).
+        named = places(q.text) | places(expand(q.text))
+        asked = {a for a in named if a not in doc.title and doc.text.count(a) < self.subject_mentions}
+        if not asked:
+            return False
+        local = doc.text[max(0, best.start - 40) : best.end]
+        said = places(local)
+        if not said or any(a in local for a in named):
+            return False
+        return not any(a in s or s in a for a in asked for s in said)
 
     def _mentions(self, doc: Document, term: str) -> bool:
         """The document names ``term``, as written, written out (AI → 人工智能) or in the

@@ -177,3 +177,12 @@ def test_a_sentence_that_says_nothing_the_question_does_not_is_no_answer(assista
     yet add nothing to them: refused at any coverage (they are listed as closest for checking)."""
     a = assistant.ask(question)
     assert a.refused and a.citations == [] and a.closest
+
+
+def test_a_sentence_about_another_place_does_not_answer_for_the_place_asked(assistant):
+    """Suzhou's "灯塔工厂7家" is no answer for Beijing, though 北京 stands a paragraph away."""
+    assert assistant.ask("北京有几家灯塔工厂？").refused
+    assert "7家" in assistant.ask("苏州有几家灯塔工厂？").text
+    # the document's own place is the subject of its sentences: "…占江苏省的40%" is Suzhou's
+    a = assistant.ask("按118号建议的说法，苏州已建成的省级智能制造示范车间有多少个？")
+    assert not a.refused and "500个" in a.text
