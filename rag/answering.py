@@ -73,7 +73,7 @@ class ExtractiveAnswerer(SentenceExtractor):
         return Answer(question=question, text="".join(text), citations=cites, hits=hits)
 
     def _answer_one(self, question: str, hits: list[Hit]) -> Answer:
-        m = _BARE_NUMBER.fullmatch(question.strip(" ？?。"))
+        m = BARE_NUMBER.fullmatch(question.strip(" ？?。"))
         if m:  # staff often type just the number: give the proposal's record card
             return self.record_card(question, m.group(1))
         q = analyse(question)
@@ -209,7 +209,7 @@ class ExtractiveAnswerer(SentenceExtractor):
 # "承办单位有哪些", "哪些单位办理": the handling units, host and co-handling ones both.
 _ASKS_ALL_UNITS = re.compile(r"承办|哪些(?:单位|部门)|几个(?:单位|部门)")
 # "482", "第482号", "482号建议": a number alone asks for the proposal's record.
-_BARE_NUMBER = re.compile(r"第?\s*(\d{1,5})\s*号?\s*(?:建议|提案|议案)?")
+BARE_NUMBER = re.compile(r"第?\s*(\d{1,5})\s*号?\s*(?:建议|提案|议案)?")
 CARD_FIELDS = ("proposer", "host_unit", "co_units", "reply_date", "handling_type", "sign_unit", "sign_date")
 
 # A reply letter names its answering unit and date in the signature instead.

@@ -18,7 +18,7 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from rag.answering import ExtractiveAnswerer
+from rag.answering import BARE_NUMBER, ExtractiveAnswerer
 from rag.config import DEFAULT_EMBED_MODEL, Settings
 from rag.documents import Answer, Hit
 from rag.embedding import Encoder, make_encoder
@@ -34,19 +34,68 @@ class InputError(ValueError):
 
 
 def validate_question(question: object, max_chars: int = 500) -> str:
+    """The question as the assistant searches it, or an ``InputError`` saying what is wrong.
+
+    Full-width letters and digits become ASCII (``１１８`` is 118); Chinese punctuation stays.
+
+    >>> validate_question("４８２号建议是谁提出的？"), validate_question("ＡＩ　大模型")
+    ('482号建议是谁提出的？', 'AI 大模型')
+    """
     if not isinstance(question, str) or not question.strip():
         raise InputError("请输入问题。")
-    q = " ".join(question.split())
+    q = " ".join(question.translate(_FULL_WIDTH).split())
     if len(q) > max_chars:
         raise InputError(f"问题过长（{len(q)} 字），请精简到 {max_chars} 字以内，或拆成几个问题。")
     if not re.search(r"\w", q):  # "？？？" or "<>" alone: nothing to search for
         raise InputError("问题中没有文字，请用中文写出要问的内容，例如“482号建议是谁提出的？”。")
-    if not re.search(r"[\u3400-\u9fff\d]", q):  # "x", "hello": the documents are Chinese
+    han = re.search(_HAN, q)
+    if not han and not re.search(r"\d", q):  # "x", "hello": the documents are Chinese
         raise InputError("请用中文提问（资料库中的文件都是中文），例如“482号建议是谁提出的？”。")
     q = to_simplified(q)  # the documents are in simplified characters
+    _check_number(q, numbers_only=not han and not re.search(r"[A-Za-z]", q))
     if _SMALL_TALK.fullmatch(q):  # thanks and greetings are not questions about the documents
         raise InputError("不客气！请直接提出与资料有关的问题，例如“118号建议由哪个部门主办？”。")
     return q
+
+
+# Full-width ASCII letters and digits (U+FF10–FF19, FF21–FF3A, FF41–FF5A) and the ideographic
+# space, as ASCII.  Not NFKC: it would also turn the Chinese ？，：；！（）… into ASCII ones.
+_FULL_WIDTH = str.maketrans(
+    {chr(c): chr(c - 0xFEE0) for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+     for c in range(r[0], r[1] + 1)} | {"\u3000": " "}
+)
+_HAN = r"[\u3400-\u9fff]"
+# A question that is only a number: the answerer (rag/answering.py) strips these characters and
+# gives the record card when BARE_NUMBER ("482", "第482号", "482号建议") matches the rest.
+# _NUMBER_ALONE is the same shape with any number of digits: "123456" is no proposal number.
+_BARE_STRIP = " ？?。"
+_NUMBER_ALONE = re.compile(r"第?\s*(\d+)\s*号?\s*(?:建议|提案|议案)?")
+# A 6+ digit number named as a proposal's inside a question (as rag/questions.py finds 482号建议):
+# "123456号建议是谁提出的？" would otherwise be asked about 第23456号.
+_LONG_NUMBER_REF = re.compile(r"第\s*(\d{6,})\s*号|(?<!\d)(\d{6,})\s*号(?=建议|提案|议案|答复|代表建议)")
+
+
+def _check_number(q: str, numbers_only: bool) -> None:
+    """Refuse a number that is no proposal number (6+ digits), and a question of digits and
+    punctuation only ("-1", "1.5") that is not a bare proposal number; "482" passes.
+
+    >>> _check_number("第482号", numbers_only=False), _check_number("482？", numbers_only=True)
+    (None, None)
+    """
+    bare = q.strip(_BARE_STRIP)
+    whole = _NUMBER_ALONE.fullmatch(bare)
+    if whole and BARE_NUMBER.fullmatch(bare):
+        return  # the answerer gives the proposal's record card (or says it has no such proposal)
+    long_ref = _LONG_NUMBER_REF.search(q)
+    if whole or long_ref:
+        number = whole.group(1) if whole else long_ref.group(1) or long_ref.group(2)
+        shown = number if len(number) <= 24 else number[:24] + "…"
+        raise InputError(f"“{shown}”不是建议号：建议号最多 5 位数字，例如“482”或“第482号”。"
+                         "请输入建议号，或用中文写出要问的内容。")
+    if numbers_only:
+        shown = q if len(q) <= 24 else q[:24] + "…"
+        raise InputError(f"“{shown}”不是建议号，也没有可查的文字。请用中文写出要问的内容，"
+                         "例如“482号建议是谁提出的？”；只查一件建议时，输入它的编号即可，例如“482”。")
 
 
 def to_simplified(text: str) -> str:

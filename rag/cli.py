@@ -190,13 +190,13 @@ def cmd_retrieve(args: argparse.Namespace, s: Settings) -> int:
             _print_json({"q": None, "hits": [], "error": err})
             continue
         try:  # the same checks as ask: an empty or 10,000-character question gets a reason, not 0 hits
-            validate_question(q, s.max_question_chars)
+            searched = validate_question(q, s.max_question_chars)  # as ask searches it (１１８ → 118)
         except InputError as exc:
             if not args.jsonl:
                 raise
             _print_json({"q": q, "hits": [], "error": str(exc)})
             continue
-        hits = assistant.retrieve(q, k)
+        hits = assistant.retrieve(searched, k)
         _print_json(
             {
                 "q": q,

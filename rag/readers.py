@@ -1,5 +1,6 @@
 """Bytes → text for each supported file type: plain text with encoding
-detection (BOM, UTF-8, GB18030, charset-normalizer), HTML, .docx and .pdf.
+detection (BOM, UTF-8, GB18030, charset-normalizer), Markdown without its
+markup (rag/markdown.py), HTML, .docx and .pdf.
 
     >>> read_bytes_as_text("政策".encode("gb18030"))
     '政策'
@@ -14,6 +15,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from rag.markdown import markdown_to_text
 
 if TYPE_CHECKING:
     from docx.table import Table
@@ -223,4 +226,6 @@ def read_raw(path: Path, data: bytes) -> str:
         return _read_docx(data)
     if suffix == ".pdf":
         return _read_pdf(data)
+    if suffix == ".md":
+        return markdown_to_text(read_bytes_as_text(data))
     return read_bytes_as_text(data)

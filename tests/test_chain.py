@@ -49,6 +49,63 @@ def test_a_question_in_traditional_characters_is_answered_like_the_simplified_on
     assert "胡伏原" in assistant.ask("482號建議是誰提出的？").text
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("１１８", "118"),
+        ("４８２号建议是谁提出的？", "482号建议是谁提出的？"),
+        ("ＡＩ　大模型", "AI 大模型"),  # the ideographic space too
+        ("５Ｇ工厂有几家", "5G工厂有几家"),
+        # Chinese punctuation is not ASCII-fied (NFKC would make ？，：（） of these)
+        ("苏州有几家灯塔工厂？（含全球），请列出：名称；年份！", "苏州有几家灯塔工厂？（含全球），请列出：名称；年份！"),
+        ("增速是多少％…", "增速是多少％…"),
+    ],
+)
+def test_full_width_letters_and_digits_become_ascii_punctuation_stays(question, expected):
+    assert validate_question(question) == expected
+
+
+def test_a_question_in_full_width_digits_is_answered_like_the_ascii_one(assistant):
+    """QA: "１１８" got 资料中未找到第１１８号建议 while "118" gave the record card."""
+    for full, ascii_ in (("１１８", "118"), ("４８２号建议是谁提出的？", "482号建议是谁提出的？")):
+        answer = assistant.ask(full)
+        assert not answer.refused and answer.text == assistant.ask(ascii_).text
+    assert "市致公党" in assistant.ask("１１８").text and "胡伏原" in assistant.ask("４８２号建议是谁提出的？").text
+
+
+@pytest.mark.parametrize("question", ["-1", "1.5", "482,118", "482！", "%%%1", "——１", "01/04", "118 482"])
+def test_digits_and_punctuation_that_are_no_proposal_number_get_a_reason(question):
+    with pytest.raises(InputError, match="不是建议号，也没有可查的文字"):
+        validate_question(question)
+
+
+@pytest.mark.parametrize(
+    "question", ["12345678901234567890", "123456", "第123456号", "１２３４５６", "123456号建议是谁提出的？",
+                 "第1234567号建议的答复时间"],
+)
+def test_a_number_of_six_or_more_digits_is_said_to_be_no_proposal_number(question):
+    with pytest.raises(InputError, match="不是建议号：建议号最多 5 位数字"):
+        validate_question(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("482", "482"), ("第482号", "第482号"), ("482？", "482？"), ("482号建议", "482号建议"),
+     ("99999", "99999"), ("２０２３", "2023"), ("who proposed 482?", "who proposed 482?")],
+)
+def test_bare_proposal_numbers_still_pass(question, expected):
+    assert validate_question(question) == expected  # the answerer handles them (BARE_NUMBER)
+
+
+def test_number_only_questions_are_refused_with_the_reason_not_answered_with_junk(assistant):
+    """QA: "-1" was answered "01/04\\n10:20[1]" and a 20-digit number with a random sentence."""
+    for question, reason in (("-1", "不是建议号，也没有可查的文字"), ("12345678901234567890", "建议号最多 5 位数字")):
+        for answer in (assistant.ask(question), list(assistant.stream(question))[-1]):
+            assert answer.refused and reason in answer.text and not answer.citations
+    card = assistant.ask("482")  # the answerer's record card is untouched
+    assert not card.refused and "胡伏原" in card.text
+
+
 def test_an_index_without_documents_says_so(tmp_path):
     from conftest import make_settings
 

@@ -356,6 +356,108 @@ def test_html(tmp_path: Path) -> None:
     assert "建议人：胡伏原" in lines
 
 
+# ---------------------------------------------------------------- Markdown
+
+
+MD_PROPOSAL = """# 关于加快发展低空经济的建议
+
+**建议人**：张三
+
+## 一、现状 ##
+
+我市低空经济起步较早，**无人机**企业超过__50家__，*增速*领先。详见[市政府报告](https://example.com/a "报告")。![图](a.png)
+
+> 低空经济是战略性新兴产业。
+> > 引用中的引用。
+
+- 基础设施不足
+* 应用场景有限
+  + [x] 已有规划
+
+---
+
+二、对策建议
+
+1. 完善低空基础设施。
+2. 拓展应用场景。
+
+（一）加强政策支持。
+
+| **指标** | 数值 |
+|---|---|
+| 企业数 | 50家 |
+"""
+
+
+def test_markdown_markup_is_not_content(tmp_path: Path) -> None:
+    (tmp_path / "低空经济.md").write_text(MD_PROPOSAL, encoding="utf-8")
+    doc = load_file(tmp_path / "低空经济.md", tmp_path)
+    lines = doc.text.split("\n")
+    assert lines[0] == "关于加快发展低空经济的建议"
+    assert "建议人：张三" in lines and "一、现状" in lines
+    assert "我市低空经济起步较早，无人机企业超过50家，增速领先。详见市政府报告。" in lines
+    assert "低空经济是战略性新兴产业。" in lines and "引用中的引用。" in lines
+    assert {"基础设施不足", "应用场景有限", "已有规划"} <= set(lines)
+    # numbered markers stay (the list's space goes, as the documents write them), tables too
+    assert {"1.完善低空基础设施。", "2.拓展应用场景。", "（一）加强政策支持。"} <= set(lines)
+    assert "指标 数值" in lines and "企业数 50家" in lines
+    for markup in ("#", "*", "__", "[", "](", "http", ">", "---", "|", "- "):
+        assert markup not in doc.text, markup
+    assert clean_text(doc.text) == doc.text
+
+
+def test_markdown_metadata_spans_point_into_the_cleaned_text(tmp_path: Path) -> None:
+    (tmp_path / "低空经济.md").write_text(MD_PROPOSAL, encoding="utf-8")
+    doc = load_file(tmp_path / "低空经济.md", tmp_path)
+    assert doc.title == "关于加快发展低空经济的建议"
+    assert doc.value("proposer") == "张三"  # was missed: "**建议人**：张三"
+    for name, field in doc.meta.items():
+        assert field.value in doc.text[field.start:field.end], name
+    from rag.chunking import chunk_document
+    from rag.proposals import recommendations
+
+    assert all(doc.text[c.start:c.end] == c.text for c in chunk_document(doc))
+    assert [r.heading for r in recommendations(doc)] == ["完善低空基础设施", "拓展应用场景"]
+
+
+def test_markdown_draft_reply_has_no_heading_markup(assistant, tmp_path: Path) -> None:
+    """QA: a .md proposal was drafted as "（# 关于…建议）" and "您提出的# 关于…建议收悉"."""
+    from rag.drafting import draft_reply
+
+    (tmp_path / "低空经济.md").write_text(MD_PROPOSAL, encoding="utf-8")
+    text = draft_reply(assistant, str(tmp_path / "低空经济.md")).markdown()
+    assert "（关于加快发展低空经济的建议）" in text
+    assert "您提出的关于加快发展低空经济的建议收悉" in text
+    assert text.split("\n")[0] == "# 关于加快发展低空经济的建议的答复"  # the draft's own heading
+    assert "（#" not in text and "提出的#" not in text and "**" not in text
+
+
+@pytest.mark.parametrize(
+    ("markdown", "text"),
+    [
+        ("```\n# 代码里的井号\n**原样**\n```\n# 标题", "# 代码里的井号\n**原样**\n标题"),
+        ("研究表明[1][2]，见[注]", "研究表明[1][2]，见[注]"),  # no link: kept
+        ("见[报告][r]。\n[r]: https://a.cn \"标题\"", "见报告。"),  # a reference link
+        ("[注]: 数据来自统计局", "[注]: 数据来自统计局"),  # not a link target
+        ("482号建议_从科教维度.txt、snake__case__x、3*4*5、注*", "482号建议_从科教维度.txt、snake__case__x、3*4*5、注*"),
+        ("增速 > 5%，-1%，#话题", "增速 > 5%，-1%，#话题"),
+        ("\\*不是强调\\*、`代码`、<https://a.cn>", "*不是强调*、代码、https://a.cn"),
+        ("第一段\n===\n第二段\n* * *\n# C#\n####### 七个井号", "第一段\n\n第二段\n\nC#\n####### 七个井号"),
+    ],
+)
+def test_markdown_to_text_keeps_what_is_not_markup(markdown: str, text: str) -> None:
+    from rag.markdown import markdown_to_text
+
+    assert clean_text(markdown_to_text(markdown)) == text
+
+
+def test_only_md_files_are_read_as_markdown(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("# 标题\n**加粗**", encoding="utf-8")
+    (tmp_path / "a.md").write_text("# 标题\n**加粗**", encoding="utf-8")
+    assert load_file(tmp_path / "a.txt", tmp_path).text == "# 标题\n**加粗**"
+    assert load_file(tmp_path / "a.md", tmp_path).text == "标题\n加粗"
+
+
 # ---------------------------------------------------------------- corpus
 
 
