@@ -11,6 +11,12 @@ turn over:
     '482号建议的答复时间是？'
     >>> condense("那118号呢？", [("482号建议是谁提出的？", "……")])
     '118号建议是谁提出的？'
+    >>> condense("那智能车间呢？", [("2020年苏北地区新增了多少家省级企业技术中心？", "……")])
+    '2020年苏北地区新增了多少家智能车间？'
+    >>> condense("他提了哪些对策建议？", [("482号建议是谁提出的？", "……胡伏原。[1]")])
+    '482号建议提了哪些对策建议？'
+    >>> condense("承办单位呢？", [("482号建议是谁提出的？", "……胡伏原。[1]")])
+    '482号建议的承办单位是什么？'
     >>> condense("苏州有多少家国家级专精特新企业？", h)  # already standalone
     '苏州有多少家国家级专精特新企业？'
 """
@@ -30,7 +36,14 @@ History = list[tuple[str, str]]
 # "那苏北呢？" / "那么2022年呢" / "苏北怎么样？": a new subject and nothing else
 _SWAP = re.compile(r"^(?:那么?|那|还有|再问一下)?\s*(?P<x>[^，,。？?！!呢吗]{1,20}?)\s*(?:呢|怎么样|如何|情况如何|的情况呢?)\s*[？?]?$")
 # "它的答复时间是？": a pronoun standing for the previous subject
-_PRONOUN = re.compile(r"^(?:那么?|那)?\s*(?P<p>它们|它|其|该建议|该提案|这个建议|这项建议|这份建议|此建议|这份答复|该答复|这个|这份|这项|该文件|这篇)")
+_PRONOUN = re.compile(
+    r"^(?:那么?|那)?\s*(?P<p>它们|它|其|他们|她们|他|她|该建议|该提案|这个建议|这项建议|这份建议|此建议|这份答复|该答复"
+    r"|这个|这份|这项|该文件|这篇)"
+)
+# "他/她" stand for the proposer: "他提了哪些建议" → "482号建议提了哪些建议", no 的 between.
+_PERSON_PRONOUN = ("他们", "她们", "他", "她")
+# What a count question counts: "…新增了多少家省级企业技术中心？" → 省级企业技术中心.
+_COUNTED = re.compile(r"(?:多少|几)[个家项件名人次所座条]?(?P<obj>[^？?，,。、]{2,20}?)[？?]?$")
 _PROPOSAL = re.compile(r"第?\s*\d{1,5}\s*号(?:建议|提案|议案)?")
 _TITLE = re.compile(r"《[^》]{2,60}》")
 _NUMBER_ONLY = re.compile(r"^第?\s*(\d{1,5})\s*号(?:建议|提案|议案)?$")
@@ -133,12 +146,24 @@ def condense_by_rules(question: str, history: History) -> str:
         subject = subject_of(history)
         if subject:
             rest = question[m.end() :].lstrip("的")
-            return f"{subject}的{rest}" if rest else subject
+            joint = "" if m.group("p") in _PERSON_PRONOUN else "的"
+            return f"{subject}{joint}{rest}" if rest else subject
         return question
     m = _SWAP.match(question)
     if m:
-        return swap_subject(previous, m.group("x").strip())
+        new = m.group("x").strip()
+        subject = subject_of(history) if _names_field(new) else ""
+        if subject:  # "承办单位呢？": the same document's other field
+            return f"{subject}的{new}是什么？"
+        return swap_subject(previous, new)
     return question
+
+
+def _names_field(text: str) -> bool:
+    """A metadata field (承办单位, 答复时间…) asked of the same document."""
+    from rag.questions import FIELD_CUES
+
+    return any(c in text for _, cues in FIELD_CUES for c in cues)
 
 
 def _previous_question(history: History, turns: int = 6) -> str:
@@ -184,12 +209,22 @@ def swap_subject(previous: str, new: str) -> str:
         return previous.replace(span, new, 1)
     if re.search(r"\d", new):  # a year or figure with no counterpart narrows the question
         return f"{new}{previous}"
+    from rag.questions import analyse, places
+
+    if places(new) or _is_name(new):  # a place or person for a place or person
+        for entity in analyse(previous).entities:
+            if entity in previous and not re.search(r"\d", entity):
+                return previous.replace(entity, new, 1)
+    counted = _COUNTED.search(previous)
+    if counted:  # "那智能车间呢？": the same count, of another thing
+        return previous[: counted.start("obj")] + new + previous[counted.end("obj") :]
+    return f"关于{new}，{previous}"
+
+
+def _is_name(word: str) -> bool:
     from rag.questions import analyse
 
-    for entity in analyse(previous).entities:
-        if entity in previous and not re.search(r"\d", entity):
-            return previous.replace(entity, new, 1)
-    return f"关于{new}，{previous}"
+    return bool(analyse(f"{word}是谁").entities)
 
 
 def _similar_span(text: str, new: str) -> str:

@@ -47,6 +47,13 @@ class ScriptedChat(BaseChatModel):
          "118号建议的答复时间是？"),
         # a follow-up of a follow-up keeps what the first one changed
         ("那2021年呢？", [(SOUTH, ""), ("那苏北呢？", "")], "2021年苏北地区新增省级企业技术中心多少家？"),
+        # "他" is the proposal's author: the proposal, not "482号建议的提了…"
+        ("他提了哪些对策建议？", [(Q_482, "……胡伏原。[1]")], "482号建议提了哪些对策建议？"),
+        # a thing for a thing: the same count, not 智能车间 put where the place 苏北 was
+        ("那智能车间呢？", [("2020年苏北地区新增了多少家省级企业技术中心？", "")], "2020年苏北地区新增了多少家智能车间？"),
+        ("那北京呢？", [("苏州有几家灯塔工厂？", "")], "北京有几家灯塔工厂？"),
+        # another field of the same document
+        ("承办单位呢？", [(Q_482, "……胡伏原。[1]")], "482号建议的承办单位是什么？"),
         # standalone questions and first turns stay as they are
         ("苏州有多少家国家级专精特新企业？", [(SOUTH, "")], "苏州有多少家国家级专精特新企业？"),
         ("那苏北呢？", [], "那苏北呢？"),
