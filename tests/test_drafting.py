@@ -150,7 +150,15 @@ def test_another_regions_work_is_not_passed_off_as_the_replying_units(drafts) ->
 
 def test_quotes_are_introduced_as_their_authors(drafts) -> None:
     md = drafts[P118].markdown()
-    assert "《以科技创新推动产业创新》一文指出，" in md and "报道，" in md
+    assert "据《新年第一会 苏州聚焦新型工业化 奋力打造“智造之城”》报道，" in md
+
+
+def test_commentary_is_no_evidence_of_the_replying_units_work(drafts) -> None:
+    """An expert's view of national policy ("面向制造强国…健全权利保护…", "我国…企业数量超过4400家")
+    read as the bureau's own record in §一 and §三 of the 118 reply; a gap is marked instead."""
+    for name in (P482, P118):
+        assert all(not c.doc_id.startswith("评论") for c in drafts[name].citations)
+        assert "一文指出" not in drafts[name].markdown()
 
 
 def test_old_evidence_is_flagged(assistant) -> None:
