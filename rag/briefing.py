@@ -257,7 +257,10 @@ def reading_list(found: list[Found], topic: str, limit: int = 3) -> list[str]:
     stats: dict[str, list[Found]] = {}
     for f in found:
         stats.setdefault(f.doc.doc_id, []).append(f)
-    ranked = sorted(stats.values(), key=lambda fs: -sum(f.score for f in fs[:5]))
+    # a document whose title names the topic is about it as a whole: it comes first
+    terms = {w: 1.0 for w in words(topic) if len(w) >= 2} or {w: 1.0 for w in bigrams(topic)}
+    ranked = sorted(stats.values(), key=lambda fs: (-(coverage(terms, fs[0].doc.title) >= 0.5),
+                                                    -sum(f.score for f in fs[:5])))
     lines = []
     for i, fs in enumerate(ranked[:limit], 1):
         doc = fs[0].doc

@@ -68,6 +68,8 @@ def test_reading_list_and_sources(ai) -> None:
     reading = part(ai, "四、建议先读")
     assert 1 <= len(reading) <= 3 and reading[0].text.startswith("1. 《")
     assert "；与“人工智能+制造业”相关的句子" in reading[0].text
+    # the proposal on AI itself first: its title names the topic, though others say more in passing
+    assert reading[0].text.startswith("1. 《关于“人工智能+产业”深度融合")
     md = ai.markdown()
     assert md.startswith("# 新员工简报：人工智能+制造业") and "## 引用来源" in md
 
