@@ -26,6 +26,7 @@ gold set (docs/quality.md records what was tried and what it gave).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rag.catalog import answer_catalog
 from rag.citations import CLOSEST_NOTE, MARKER, make_citation, one_line
@@ -59,7 +60,7 @@ class ExtractiveAnswerer(SentenceExtractor):
     def _answer_parts(self, question: str, parts: list[str], hits: list[Hit]) -> Answer:
         """"A？B？" is answered part by part; when no part can be answered alone ("各是哪天？"
         needs the part before it), the question is answered as a whole."""
-        answers = [self._answer_one(p, hits) for p in parts]
+        answers = [self._answer_one(p, self._hits_for(p, hits)) for p in parts]
         done = [a for a in answers if not a.refused]
         if not done:
             return self._answer_one(question, hits)
@@ -70,7 +71,22 @@ class ExtractiveAnswerer(SentenceExtractor):
             for c in a.citations:
                 cites.append(Citation(**{**c.to_dict(), "n": renum[c.n]}))
             text.append(MARKER.sub(lambda m, r=renum: f"[{r.get(int(m.group(1)), m.group(1))}]", a.text))
+        # a part the sources do not answer is said so, not silently dropped ("各是哪天" needs
+        # the part before it, names nothing of its own, and is left out)
+        missed = [p.strip() for p, a in zip(parts, answers, strict=True) if a.refused and _names_something(p)]
+        if missed:
+            text.append("\n" + "；".join(f"“{p}”：{NOT_FOUND}" for p in missed) + "。")
         return Answer(question=question, text="".join(text), citations=cites, hits=hits)
+
+    search: Callable[[str], list[Hit]] | None = None  # set by rag.chain.Assistant
+
+    def _hits_for(self, part: str, hits: list[Hit]) -> list[Hit]:
+        """A part's own search results, then the whole question's (deduplicated)."""
+        if self.search is None:
+            return hits
+        own = self.search(part)
+        seen = {h.chunk.chunk_id for h in own}
+        return own + [h for h in hits if h.chunk.chunk_id not in seen]
 
     def _answer_one(self, question: str, hits: list[Hit]) -> Answer:
         m = BARE_NUMBER.fullmatch(question.strip(" ？?。"))
@@ -238,6 +254,11 @@ FIELD_LABELS = {
 }
 
 
+def _names_something(part: str) -> bool:
+    q = analyse(part)
+    return bool(q.number or q.entities or q.orgs or q.terms)
+
+
 def split_question(question: str) -> list[str]:
     """Several questions in one ("A？B？") as parts of at least four characters.
 
@@ -246,7 +267,7 @@ def split_question(question: str) -> list[str]:
     >>> split_question("苏州有几家灯塔工厂？")
     ['苏州有几家灯塔工厂？']
     """
-    parts = [p for p in re.findall(r"[^？?]+[？?]?", question) if len(p.strip("？? ")) >= 4]
+    parts = [p for p in re.findall(r"[^？?；;]+[？?；;]?", question) if len(p.strip("？?；; ")) >= 4]
     return parts if len(parts) > 1 else [question]
 
 

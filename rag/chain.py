@@ -146,6 +146,9 @@ class Assistant:
         )
         self.retriever = PolicyRetriever(searcher=self.searcher, k=settings.top_k)
         self.answerer = make_answerer(index, encoder, settings, glossary, reranker)
+        # "A？B？" is answered part by part, each from its own search: the question's top chunks
+        # may all be about A
+        self.answerer.search = lambda q: self.searcher.search(q, settings.top_k)
         # An optional LangChain chat model (rag.llm): answers are generated, then verified.
         self.llm = llm
         self.generator = None

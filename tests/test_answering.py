@@ -268,3 +268,14 @@ def test_a_quote_stops_before_the_next_point_of_an_enumeration(assistant):
     """"…发挥了重要作用。四是开展“英才名匠”产业人才培训。" ended the 专利 answer with the next point."""
     a = assistant.ask("2020年苏北地区高校获得了多少件授权专利？")
     assert "5909件" in a.text and "四是" not in a.text
+
+
+def test_each_part_of_a_question_is_searched_and_an_unanswered_part_is_named(assistant):
+    """"广东…？苏州…？": 苏州's 3个万亿级产业 was not among the chunks found for the whole question,
+    and a part nobody answers is said so rather than left out."""
+    a = assistant.ask("广东有几个万亿元级产业集群？苏州又有几个万亿级产业？")
+    assert not a.refused and "8个万亿元级产业集群" in a.text and "3个万亿级产业" in a.text
+    b = assistant.ask("苏州有几家灯塔工厂？北京有几家灯塔工厂？482号建议是谁提出的？")
+    assert "7家" in b.text and "胡伏原" in b.text and b.text.endswith("“北京有几家灯塔工厂？”：资料中未找到。")
+    for c in b.citations:
+        assert assistant.index.docs[c.doc_id].text[c.start : c.end] == c.quote
