@@ -248,6 +248,7 @@ FIELD_LABELS = {
     "sign_unit": "落款单位",
     "publish_date": "发布时间",
     "title": "标题",
+    "number": "编号",
     "proposal_title": "所答复的建议",
     "author": "作者",
     "session": "提出会议",

@@ -46,7 +46,10 @@ _RELATION_CUES = [
 ]
 # Looser than _KIND: used by the trust rule for weak evidence, where any number or date will do.
 _ANY_NUMBER = re.compile(r"\d+(?:\.\d+)?[ \t]*(?:%|％|[\u4e00-\u9fffA-Za-z])|[一二两三四五六七八九十百千万]+[\u4e00-\u9fff]")
-_ANY_DATE = re.compile(r"\d{1,4}\s*[年月日]|\d{4}-\d{1,2}|[一二三四五六七八九十〇]+[年月日]|世纪|年代|朝|初年|末年|时期")
+_ANY_DATE = re.compile(
+    r"\d{1,4}\s*[年月日]|\d{4}-\d{1,2}|[一二三四五六七八九十〇]+[年月日]|世纪|年代|朝|初年|末年|时期"
+    r"|(?:去|今|前|明|近)年|年初|年底|年末|[上下]半年"  # "去年以来,省工信厅建立了…": a date, said relatively
+)
 
 
 def coverage(weights: dict[str, float], text: str) -> float:

@@ -279,3 +279,22 @@ def test_each_part_of_a_question_is_searched_and_an_unanswered_part_is_named(ass
     assert "7家" in b.text and "胡伏原" in b.text and b.text.endswith("“北京有几家灯塔工厂？”：资料中未找到。")
     for c in b.citations:
         assert assistant.index.docs[c.doc_id].text[c.start : c.end] == c.quote
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("讲“人工智能+产业”深度融合的那份建议，建议号是多少？", "编号是118"),  # the number is what is asked
+        ("胡伏原那份从科教维度谈新型工业化的建议，编号是多少？", "编号是482"),
+        ("118号建议在委员之家发布的具体时刻是几点几分？", "2025-10-16 12:12"),
+        ("胡伏原建议页面上记录的答复时刻精确到分钟是几点？", "2025-06-19 09:37"),
+    ],
+)
+def test_a_documents_number_and_times_are_fields_too(assistant, question, expected):
+    a = assistant.ask(question)
+    assert not a.refused and expected in a.text and len(a.citations) == 1
+
+
+def test_a_relative_date_answers_when(assistant):
+    a = assistant.ask("省工信厅大约从什么时候开始建立省重大工业项目管理服务平台？")
+    assert not a.refused and a.text.startswith("去年以来")
