@@ -33,6 +33,7 @@ from rag.citations import CLOSEST_NOTE, MARKER, make_citation, one_line
 from rag.documents import Answer, Citation, Document, Field, Hit
 from rag.extraction import Scored, SentenceExtractor
 from rag.overview import answer_overview
+from rag.parts import answer_part
 from rag.questions import Question, analyse
 
 NOT_FOUND = "资料中未找到"
@@ -93,8 +94,9 @@ class ExtractiveAnswerer(SentenceExtractor):
         if m:  # staff often type just the number: give the proposal's record card
             return self.record_card(question, m.group(1))
         q = analyse(question)
-        docs = list(self.index.docs.values())
-        meta = self.answer_from_metadata(q) or answer_overview(q.text, self._docs_named(q), docs)
+        docs, named = list(self.index.docs.values()), self._docs_named(q)
+        # the part of a document pointed at ("第一点", "讲X的那一部分标题") before its fields ("标题")
+        meta = answer_part(q.text, named) or self.answer_from_metadata(q) or answer_overview(q.text, named, docs)
         meta = meta or answer_catalog(q.text, docs)
         if meta is not None:
             return meta
@@ -219,7 +221,16 @@ class ExtractiveAnswerer(SentenceExtractor):
         if q.number:
             return [d for d in docs if d.value("number") == q.number]
         named = [d for d in docs if d.value("proposer") and d.value("proposer") in q.text]
-        return named or [d for d in docs if len(d.value("title")) >= 6 and d.value("title")[2:12] in q.text]
+        return named or [d for d in docs if _title_named(d.value("title"), q.text)]
+
+
+def _title_named(title: str, question: str) -> bool:
+    """The question names the document by its title: ten characters of it ("人工智能+产业”深度"),
+    or its first phrase when that is a name of four or more ("新年第一会 苏州聚焦…" → 新年第一会)."""
+    if len(title) < 6:
+        return False
+    head = re.split(r"[\s,，:：“”]", title, maxsplit=1)[0]
+    return title[2:12] in question or (len(head) >= 4 and not head.startswith("关于") and head in question)
 
 
 # "承办单位有哪些", "哪些单位办理": the handling units, host and co-handling ones both.

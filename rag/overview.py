@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import re
 
+import jieba
+
 from rag.citations import MARKER, make_citation, one_line
 from rag.documents import Answer, Citation, Document
 from rag.proposals import Recommendation, points_about, recommendations, reply_sections
@@ -70,10 +72,15 @@ _FILLER = re.compile(
 )
 
 
-def asks_about(question: str, names: tuple[str, ...] = ()) -> str | None:
+# Words that only say where, or how many: "在现状部分讲了苏州哪几方面", "列出的…有哪几条".
+_LOOSE = frozenset("在 讲 说 写 谈 列出 列举 提到 提出 给出 谈到 有 哪 哪几 几 几条 几点 哪几条 哪几点 方面 几个 哪几个 "
+                   "条 点 项 情况 内容 我市 苏州 全市".split())
+
+
+def asks_about(question: str, names: tuple[str, ...] = (), title: str = "") -> str | None:
     """'points', 'reply', 'problems', 'situation' or 'content' when ``question`` asks about a
-    whole document or one of its parts (``names``:
-    proposers or other names the question may use for it), else None."""
+    whole document or one of its parts (``names``: proposers or other names the question may
+    use for it; words of the document's ``title`` may be repeated), else None."""
     cues = (("points", _POINTS), ("reply", _REPLY), ("problems", _PROBLEMS), ("situation", _SITUATION),
             ("content", _CONTENT))
     kind = next((k for k, cue in cues if cue.search(question)), None)
@@ -84,7 +91,9 @@ def asks_about(question: str, names: tuple[str, ...] = ()) -> str | None:
         rest = cue.sub(" ", rest)
     for name in names:
         rest = rest.replace(name, " ")
-    return kind if len(_FILLER.sub("", rest)) <= 1 else None
+    rest = _FILLER.sub(" ", rest)
+    loose = [w for w in jieba.lcut(rest.replace(" ", "")) if w not in _LOOSE and w not in title]
+    return kind if len("".join(loose)) <= 1 else None
 
 
 def answer_overview(question: str, named: list[Document], docs: list[Document]) -> Answer | None:
@@ -92,7 +101,8 @@ def answer_overview(question: str, named: list[Document], docs: list[Document]) 
     whole corpus, to find a proposal's reply letter); None when the question asks a detail."""
     if not named:
         return None
-    kind = asks_about(question, tuple(d.value("proposer") for d in named if d.value("proposer")))
+    names = tuple(d.value("proposer") for d in named if d.value("proposer"))
+    kind = asks_about(question, names, " ".join(d.title for d in named))
     if kind is None:
         return None
     proposal = next((d for d in named if d.kind in PROPOSAL_KINDS), None)

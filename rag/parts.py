@@ -1,0 +1,109 @@
+"""Questions that point at one part of a document: the Nth point of a list, the section about a
+topic, the file attached to a page.
+
+    >>> nth("482号建议介绍主要情况时，第一点讲的是什么？"), nth("答复函的最后一大部分围绕什么展开？")
+    (1, -1)
+    >>> part_topic("给陆惠芬的答复中，讲高校科研和人才培训的那一部分标题是什么？")
+    '高校科研和人才培训'
+    >>> nth("苏州有几家灯塔工厂？") is None and part_topic("苏州有几家灯塔工厂？") is None
+    True
+
+Each answer quotes the heading it names (marker included), so the reader lands on the part.
+"""
+
+from __future__ import annotations
+
+import re
+
+import jieba
+
+from rag.citations import make_citation, one_line
+from rag.documents import Answer, Document
+from rag.proposals import Recommendation, ordinal, points_about, recommendations, reply_sections
+
+_NTH = re.compile(
+    r"(?:第(?P<n>[一二三四五六七八九十\d]{1,3})|(?P<last>最后一))(?:大|个)?(?:方面|点|条|项|部分|节|问题|建议|措施)"
+)
+_TOPIC = re.compile(
+    r"(?:讲|谈|写|关于|涉及)(?P<a>[^，,。？?]{2,20}?)的(?:那|哪)?一?(?:部分|节|条|方面)"
+    r"|(?:哪|那)一?(?:部分|节|条)(?:讲|谈|写|是关于)(?P<b>[^，,。？?的]{2,20})"
+)
+_ATTACHMENT_Q = re.compile(r"附件(?:是|叫|名)|(?:哪个|什么)附件|附件.{0,6}(?:哪个|什么)(?:文件)?")
+_ATTACHMENT = re.compile(r"[^\s:：|/\\]{1,80}\.(?:docx?|pdf|wps|ofd|xlsx?)", re.IGNORECASE)
+_REPLY_FIELD = re.compile(r"答复内容\s*[:：]")
+# Which of a proposal's runs of points the question means, by its words; else the recommendations.
+_RUN_WORDS = (("problems", re.compile(r"问题|不足|短板|困难")), ("situation", re.compile(r"现状|情况|成效|基础")))
+_LABELS = {"problems": "所列问题", "situation": "所述现状", "points": "对策建议", "reply": "答复"}
+
+
+def nth(question: str) -> int | None:
+    """1-based position a question points at ("第一点" → 1), -1 for the last, None for none."""
+    m = _NTH.search(question)
+    if m is None:
+        return None
+    return -1 if m.group("last") else ordinal(m.group("n"))
+
+
+def part_topic(question: str) -> str | None:
+    """What the part a question looks for is about ("讲X的那一部分" → X)."""
+    m = _TOPIC.search(question)
+    return (m.group("a") or m.group("b")).strip() if m else None
+
+
+def answer_part(question: str, named: list[Document]) -> Answer | None:
+    """The point, section or attachment of a ``named`` document the question points at; None
+    when it points at none of them."""
+    if not named:
+        return None
+    if _ATTACHMENT_Q.search(question):
+        return next((a for a in (attachment(question, d) for d in named) if a is not None), None)
+    n, topic = nth(question), part_topic(question)
+    if n is None and topic is None:
+        return None
+    for doc in named:
+        run, what = _run_of(doc, question)
+        if not run:
+            continue
+        if n is not None:
+            if n == 0 or n > len(run):
+                return None
+            point, pos = (run[n - 1], n) if n > 0 else (run[-1], len(run))
+        else:
+            point = _about(run, topic or "")
+            if point is None:
+                return None
+            pos = run.index(point) + 1
+        head = doc.text.find(point.heading, point.start, point.end)
+        cite = make_citation(1, doc, point.start, head + len(point.heading))
+        unit = "部分" if what == "reply" else "条"
+        text = f"《{doc.title}》{_LABELS[what]}共{len(run)}{unit}，第{pos}{unit}是：{one_line(cite.quote)}。[1]"
+        return Answer(question=question, text=text, citations=[cite])
+    return None
+
+
+def _run_of(doc: Document, question: str) -> tuple[list[Recommendation], str]:
+    if doc.kind == "答复函":
+        return reply_sections(doc), "reply"
+    what = next((k for k, p in _RUN_WORDS if p.search(question)), "points")
+    return (points_about(doc, what) if what != "points" else recommendations(doc)), what
+
+
+def _about(run: list[Recommendation], topic: str) -> Recommendation | None:
+    """The point whose heading and text hold most of the topic's words (headings count double)."""
+    terms = [w for w in jieba.lcut(topic) if len(w) >= 2]
+    if not terms:
+        return None
+    score = {id(p): 2 * sum(t in p.heading for t in terms) + sum(t in p.body for t in terms) for p in run}
+    best = max(run, key=lambda p: score[id(p)])
+    return best if score[id(best)] >= len(terms) else None
+
+
+def attachment(question: str, doc: Document) -> Answer | None:
+    """The file named under the page's 答复内容 (the reply itself is in it, not in the corpus)."""
+    m = _REPLY_FIELD.search(doc.text)
+    found = _ATTACHMENT.search(doc.text, m.end() if m else 0)
+    if found is None:
+        return None
+    cite = make_citation(1, doc, found.start(), found.end())
+    text = f"《{doc.title}》页面所附的文件是“{found.group(0)}”[1]（附件本身没有收进资料库）。"
+    return Answer(question=question, text=text, citations=[cite])

@@ -1,0 +1,52 @@
+"""Questions that point at one part of a document: the Nth point, the section about a topic, the
+attachment; and a document named by the first phrase of its title."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.parts import nth, part_topic
+
+
+def _exact(assistant, answer) -> None:
+    for c in answer.citations:
+        assert assistant.index.docs[c.doc_id].text[c.start : c.end] == c.quote
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("482号建议介绍苏州推进新型工业化主要情况时，第一点讲的是什么？", "所述现状共4条，第1条是：(一)形成了规模化发展格局"),
+        ("118号建议对策部分的第四条以什么为主题？", "对策建议共4条，第4条是：4.以“人工智能+引智育才”"),
+        ("118号建议指出的第二个问题是什么？", "所列问题共5条，第2条是：2.人工智能产业与苏州制造业的匹配度不高"),
+        ("第1002号建议答复函的最后一大部分围绕什么主题展开？", "答复共4部分，第4部分是：四、推动重大项目建设"),
+        ("第1002号建议答复函第二部分的小标题是什么？", "第2部分是：二、大力发展智能制造"),
+        # the section about a topic, not the letter's own title (标题)
+        ("给陆惠芬的答复中，讲高校科研和人才培训的那一部分标题是什么？", "第3部分是：三、加大人才培育力度"),
+    ],
+)
+def test_the_part_pointed_at_is_quoted_by_its_heading(assistant, question, expected):
+    a = assistant.ask(question)
+    assert not a.refused and expected in a.text and len(a.citations) == 1
+    _exact(assistant, a)
+
+
+def test_a_position_past_the_end_is_not_answered_as_a_part(assistant):
+    assert "第9" not in assistant.ask("118号建议对策部分的第九条是什么？").text
+
+
+def test_the_attachment_of_a_page_is_named_and_said_to_be_uncollected(assistant):
+    a = assistant.ask("胡伏原这份建议页面底部挂的附件是哪个文件？")
+    assert not a.refused and "“482号提案的答复.doc”[1]" in a.text and "没有收进资料库" in a.text
+    _exact(assistant, a)
+
+
+def test_a_document_named_by_the_first_phrase_of_its_title(assistant):
+    a = assistant.ask("新年第一会那篇新闻是几点几分发布的？")
+    assert not a.refused and "2024-01-04 10:20" in a.text
+
+
+def test_pointing_words_are_read_only_as_such():
+    assert nth("第十二条建议是什么？") == 12 and nth("最后一部分讲什么？") == -1
+    assert nth("苏州是第一大工业城市吗？") is None  # 第一大 + a noun, not a part
+    assert part_topic("哪一部分讲人才培养？") == "人才培养"
