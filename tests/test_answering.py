@@ -244,7 +244,7 @@ def test_a_paraphrase_refused_for_little_overlap_still_shows_its_answer(assistan
 def test_closest_sentences_may_be_header_lines_each_on_one_line(assistant):
     """A header line ("2024\n01/04\n10:20") answers a question about the document itself; in the
     reply it is written on one line, in the citation verbatim."""
-    answer = assistant.ask("“新年第一会”那篇新闻是在几月几号发布的？")
+    answer = assistant.ask("新年第一会那篇新闻页面上，不良信息举报邮箱是什么？")
     assert answer.refused and any("01/04" in c.quote for c in answer.closest), answer.text
     assert len(answer.text.splitlines()) == 2 + len(answer.closest)
     assert all(assistant.index.docs[c.doc_id].text[c.start : c.end] == c.quote for c in answer.closest)
