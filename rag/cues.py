@@ -132,6 +132,11 @@ ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
         re.compile(r"电话|联系方式|手机号?|传真|热线|邮箱|电子邮件|电邮"),
         re.compile(r"\d{3,4}[-－—]?\d{7,8}|1[3-9]\d{9}|(?<!\d)\d{5,8}(?!\d)|[\w.]+@[\w.]+"),
     ),
+    # a street address, never a sentence merely naming the office ("工信局的办公地址在哪里")
+    "address": (
+        re.compile(r"地址|办公地点|在哪(?:里|儿)?办公|门牌"),
+        re.compile(r"[\u4e00-\u9fff\d]{1,12}(?:路|街|大道|巷|弄)\s*\d*号?|\d+\s*号(?:楼|院)?|大厦|[\u4e00-\u9fff]{2,8}楼"),
+    ),
     "month": (re.compile(r"几月|哪个月|哪一个月|哪月"), re.compile(r"(?<!\d)\d{1,2}\s*月|[一二三四五六七八九十]+月|\d{1,2}/\d{1,2}|\d{4}-\d{1,2}")),
     # a unit that acts: an office, a committee, a centre, a company ("全部", "内部" are not one)
     "dept": (

@@ -277,7 +277,7 @@ class SentenceExtractor:
     kind_below = 0.6
     weak_novelty = 0.1  # ...and must say something the question does not ("陆惠芬代表:")
     forms: tuple[str, ...] = (
-        "unit", "money", "age", "year", "share", "years", "contact", "month", "dept", "district", "company"
+        "unit", "money", "age", "year", "share", "years", "contact", "address", "month", "dept", "district", "company"
     )  # rag/cues.ASKED_FORMS
     members = True  # "那7家…分别是哪几家" must be answered by a list of them (cues.lists_members)
     key_terms = 0  # >0: the question's rarest words that must be in the evidence (measured: hurts, off)
@@ -360,8 +360,8 @@ class SentenceExtractor:
         for a2, b2 in sents[i + 1 :]:
             if b2 - a > self.max_chars or "\n\n" in text[b:a2] or is_heading(text[a2:b2]):
                 break  # within the paragraph only, and never into the next section's heading
-            if _NEXT_POINT.match(text, a2):
-                break  # ...nor into the next point of an enumeration
+            if _NEXT_POINT.match(text, a2) or text[a2:b2].rstrip().endswith((":", "：")):
+                break  # ...nor into the next point of an enumeration, or the lead-in of a list
             if self._in_fields(s.doc_id, a2, b2) != in_fields:
                 break  # ...nor from the text into the page's footer ("承办单位：主办 …"), or back
             b = b2

@@ -186,3 +186,14 @@ def test_a_sentence_about_another_place_does_not_answer_for_the_place_asked(assi
     # the document's own place is the subject of its sentences: "…占江苏省的40%" is Suzhou's
     a = assistant.ask("按118号建议的说法，苏州已建成的省级智能制造示范车间有多少个？")
     assert not a.refused and "500个" in a.text
+
+
+def test_an_address_asked_needs_a_street_address(assistant):
+    """"苏州市工信局局长万利表示…" names the office, not where it is."""
+    assert assistant.ask("工信局的办公地址在哪里？").refused
+    assert shows_forms("办公地址在哪里？", "位于干将西路1288号") and not shows_forms("办公地址在哪里？", "苏州市工信局")
+
+
+def test_a_quote_stops_before_the_lead_in_of_a_list(assistant):
+    a = assistant.ask("新年第一会是哪天召开的？")
+    assert "主要情况:" not in a.text
