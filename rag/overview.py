@@ -36,7 +36,7 @@ import jieba
 
 from rag.citations import MARKER, make_citation, one_line
 from rag.documents import Answer, Citation, Document
-from rag.proposals import Recommendation, points_about, recommendations, reply_sections
+from rag.proposals import Recommendation, points_about, recommendations, reply_field, reply_sections
 
 PROPOSAL_KINDS = ("建议", "提案")
 
@@ -127,11 +127,7 @@ def answer_overview(question: str, named: list[Document], docs: list[Document]) 
 
 def _heading_citations(doc: Document, points: list[Recommendation], first: int = 1) -> list[Citation]:
     """Each point's marker and heading, as written ("(一)发挥新型举国体制优势,…")."""
-    cites = []
-    for i, p in enumerate(points):
-        head = doc.text.find(p.heading, p.start, p.end)
-        cites.append(make_citation(first + i, doc, p.start, head + len(p.heading)))
-    return cites
+    return [make_citation(first + i, doc, *p.heading_span(doc.text)) for i, p in enumerate(points)]
 
 
 def _items(cites: list[Citation]) -> str:
@@ -180,22 +176,16 @@ def reply_summary(question: str, reply: Document) -> Answer | None:
     return Answer(question=question, text=text, citations=cites)
 
 
-_REPLY_FIELD = re.compile(r"答复内容\s*[:：]")
-_ATTACHMENT = re.compile(r"[^\s:：|/\\]{1,80}\.(?:docx?|pdf|wps|ofd|xlsx?)", re.IGNORECASE)
-
-
 def no_reply_text(question: str, proposal: Document) -> Answer:
     """No reply letter in the corpus: a refusal saying where the reply is, with the handling
     facts the proposal's page records quoted for checking (not claimed as the reply)."""
-    m = _REPLY_FIELD.search(proposal.text)
-    tail = proposal.text[m.end() :] if m else ""
-    attachment = _ATTACHMENT.search(tail)
+    m, attachment = reply_field(proposal.text)
     number = proposal.value("number")
     subject = f"第{number}号建议" if number else f"《{proposal.title}》"
     where = f"答复正文在附件“{attachment.group(0)}”中，附件没有收进资料库" if attachment else "资料库里没有它的答复函"
     spans = [(f.start, f.end) for k in ("reply_date", "handling_type") if (f := proposal.meta.get(k))]
     if m is not None:  # the empty field and its attachment, as the page shows them
-        spans.append((m.start(), m.end() + attachment.end() if attachment else m.end()))
+        spans.append((m.start(), attachment.end() if attachment else m.end()))
     cites = [make_citation(i + 1, proposal, a, b) for i, (a, b) in enumerate(spans)]
     lines = [f"资料中未找到{subject}的答复正文：{where}。"]
     if cites:

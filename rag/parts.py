@@ -19,7 +19,7 @@ import jieba
 
 from rag.citations import make_citation, one_line
 from rag.documents import Answer, Document
-from rag.proposals import Recommendation, ordinal, points_about, recommendations, reply_sections
+from rag.proposals import Recommendation, ordinal, points_about, recommendations, reply_field, reply_sections
 
 _NTH = re.compile(
     r"(?:第(?P<n>[一二三四五六七八九十\d]{1,3})|(?P<last>最后一))(?:大|个)?(?:方面|点|条|项|部分|节|问题|建议|措施)"
@@ -29,8 +29,6 @@ _TOPIC = re.compile(
     r"|(?:哪|那)一?(?:部分|节|条)(?:讲|谈|写|是关于)(?P<b>[^，,。？?的]{2,20})"
 )
 _ATTACHMENT_Q = re.compile(r"附件(?:是|叫|名)|(?:哪个|什么)附件|附件.{0,6}(?:哪个|什么)(?:文件)?")
-_ATTACHMENT = re.compile(r"[^\s:：|/\\]{1,80}\.(?:docx?|pdf|wps|ofd|xlsx?)", re.IGNORECASE)
-_REPLY_FIELD = re.compile(r"答复内容\s*[:：]")
 # Which of a proposal's runs of points the question means, by its words; else the recommendations.
 _RUN_WORDS = (("problems", re.compile(r"问题|不足|短板|困难")), ("situation", re.compile(r"现状|情况|成效|基础")))
 _LABELS = {"problems": "所列问题", "situation": "所述现状", "points": "对策建议", "reply": "答复"}
@@ -73,8 +71,7 @@ def answer_part(question: str, named: list[Document]) -> Answer | None:
             if point is None:
                 return None
             pos = run.index(point) + 1
-        head = doc.text.find(point.heading, point.start, point.end)
-        cite = make_citation(1, doc, point.start, head + len(point.heading))
+        cite = make_citation(1, doc, *point.heading_span(doc.text))
         unit = "部分" if what == "reply" else "条"
         text = f"《{doc.title}》{_LABELS[what]}共{len(run)}{unit}，第{pos}{unit}是：{one_line(cite.quote)}。[1]"
         return Answer(question=question, text=text, citations=[cite])
@@ -100,8 +97,7 @@ def _about(run: list[Recommendation], topic: str) -> Recommendation | None:
 
 def attachment(question: str, doc: Document) -> Answer | None:
     """The file named under the page's 答复内容 (the reply itself is in it, not in the corpus)."""
-    m = _REPLY_FIELD.search(doc.text)
-    found = _ATTACHMENT.search(doc.text, m.end() if m else 0)
+    found = reply_field(doc.text)[1]
     if found is None:
         return None
     cite = make_citation(1, doc, found.start(), found.end())

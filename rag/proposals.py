@@ -58,6 +58,11 @@ class Recommendation:
     def text(self) -> str:
         return f"{self.heading}。{self.body}" if self.body else self.heading
 
+    def heading_span(self, text: str) -> tuple[int, int]:
+        """The marker and heading as written ("(一)发挥…"), what a citation of the point quotes."""
+        head = text.find(self.heading, self.start, self.end)
+        return self.start, head + len(self.heading)
+
 
 def ordinal(token: str) -> int:
     """ "3" -> 3, "十二" -> 12, "四" -> 4."""
@@ -192,3 +197,18 @@ def _points(text: str, run: list[re.Match[str]], end: int) -> list[Recommendatio
         body = text[head_end:stop].strip().lstrip("。 ").strip()
         out.append(Recommendation(i + 1, m.group(0).strip(), heading, body, m.start(), stop))
     return out
+
+
+_REPLY_FIELD = re.compile(r"答复内容\s*[:：]")
+_ATTACHMENT = re.compile(r"[^\s:：|/\\]{1,80}\.(?:docx?|pdf|wps|ofd|xlsx?)", re.IGNORECASE)
+
+
+def reply_field(text: str) -> tuple[re.Match[str] | None, re.Match[str] | None]:
+    """A proposal page's 答复内容 label and the file named after it, where the reply is.
+
+    >>> label, file = reply_field("办理类型：A\\n答复内容：附件\\n482号提案的答复.doc")
+    >>> label.group(0), file.group(0)
+    ('答复内容：', '482号提案的答复.doc')
+    """
+    label = _REPLY_FIELD.search(text)
+    return label, _ATTACHMENT.search(text, label.end() if label else 0)
