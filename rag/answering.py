@@ -32,8 +32,8 @@ from rag.catalog import answer_catalog
 from rag.citations import CLOSEST_NOTE, MARKER, make_citation, one_line
 from rag.documents import Answer, Citation, Document, Field, Hit
 from rag.extraction import Scored, SentenceExtractor
-from rag.overview import answer_overview
-from rag.parts import answer_part
+from rag.overview import answer_overview, asks_whole
+from rag.parts import answer_part, points_at
 from rag.questions import Question, analyse
 
 NOT_FOUND = "资料中未找到"
@@ -94,10 +94,14 @@ class ExtractiveAnswerer(SentenceExtractor):
         if m:  # staff often type just the number: give the proposal's record card
             return self.record_card(question, m.group(1))
         q = analyse(question)
-        docs, named = list(self.index.docs.values()), self._docs_named(q)
+        docs = self.index.docs.values()
+        # which documents the question names, looked up only when it may ask about one (the
+        # look-up visits every document: at 100k chunks it cost more than the search)
+        about_doc = q.field or q.number or points_at(q.text) or asks_whole(q.text)
+        named = self._docs_named(q) if about_doc else []
         # the part of a document pointed at ("第一点", "讲X的那一部分标题") before its fields ("标题")
-        meta = answer_part(q.text, named) or self.answer_from_metadata(q) or answer_overview(q.text, named, docs)
-        meta = meta or answer_catalog(q.text, docs)
+        meta = answer_part(q.text, named) or self.answer_from_metadata(q, named)
+        meta = meta or answer_overview(q.text, named, docs) or answer_catalog(q.text, docs)
         if meta is not None:
             return meta
         if q.number:
@@ -150,13 +154,13 @@ class ExtractiveAnswerer(SentenceExtractor):
         return [make_citation(i + 1, self.index.docs[d], a, b) for i, (d, a, b) in enumerate(spans)]
 
     # -- metadata ----------------------------------------------------------------
-    def answer_from_metadata(self, q: Question) -> Answer | None:
+    def answer_from_metadata(self, q: Question, named: list[Document] | None = None) -> Answer | None:
         """The field asked about, read from the document the question names (by number,
         proposer or title), e.g. 第482号建议（…）的主办单位是…。[1]; None when the question asks
         no field or no named document has it; a refusal for a number no document has."""
         if not q.field:
             return None
-        docs = self._docs_named(q)
+        docs = self._docs_named(q) if named is None else named
         if q.number and not docs:
             return self.refuse(q.text, [], f"第{q.number}号建议或提案")
         for doc in docs:

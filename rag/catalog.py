@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from rag.citations import make_citation
 from rag.documents import Answer, Document
@@ -29,7 +30,7 @@ _KIND_GROUP = {"建议": PROPOSAL_KINDS, "提案": PROPOSAL_KINDS, "答复": ("�
 LIST_MAX = 20  # a longer list points to the 资料库 tab
 
 
-def answer_catalog(question: str, docs: list[Document]) -> Answer | None:
+def answer_catalog(question: str, docs: Iterable[Document]) -> Answer | None:
     """What the corpus holds (by kind), or which proposals are settled; None for other questions.
 
     Each document is named with its number and title, cited where its title (or, for settled
@@ -73,7 +74,7 @@ def _who(d: Document) -> str:
     return f"（{who}）" if who else ""
 
 
-def _settled(question: str, docs: list[Document]) -> Answer:
+def _settled(question: str, docs: Iterable[Document]) -> Answer:
     cites, done, open_ = [], [], []
     for d in sorted(docs, key=lambda d: d.value("number").zfill(6)):
         f = d.meta.get("handling_type") if d.kind in PROPOSAL_KINDS else None

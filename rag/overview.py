@@ -31,6 +31,7 @@ name, its number, its proposer and a few filler words are taken away, nothing ma
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import jieba
 
@@ -77,17 +78,24 @@ _LOOSE = frozenset("在 讲 说 写 谈 列出 列举 提到 提出 给出 谈�
                    "条 点 项 情况 内容 我市 苏州 全市".split())
 
 
+_CUES = (("points", _POINTS), ("reply", _REPLY), ("problems", _PROBLEMS), ("situation", _SITUATION),
+         ("content", _CONTENT))
+
+
+def asks_whole(question: str) -> bool:
+    """Whether the question has a cue of a whole-document question (a quick test)."""
+    return any(cue.search(question) for _, cue in _CUES)
+
+
 def asks_about(question: str, names: tuple[str, ...] = (), title: str = "") -> str | None:
     """'points', 'reply', 'problems', 'situation' or 'content' when ``question`` asks about a
     whole document or one of its parts (``names``: proposers or other names the question may
     use for it; words of the document's ``title`` may be repeated), else None."""
-    cues = (("points", _POINTS), ("reply", _REPLY), ("problems", _PROBLEMS), ("situation", _SITUATION),
-            ("content", _CONTENT))
-    kind = next((k for k, cue in cues if cue.search(question)), None)
+    kind = next((k for k, cue in _CUES if cue.search(question)), None)
     if kind in (None, "points"):
         return kind
     rest = question
-    for cue in (c for _, c in cues):  # "现状部分讲了什么" asks about a part in two cues
+    for cue in (c for _, c in _CUES):  # "现状部分讲了什么" asks about a part in two cues
         rest = cue.sub(" ", rest)
     for name in names:
         rest = rest.replace(name, " ")
@@ -96,7 +104,7 @@ def asks_about(question: str, names: tuple[str, ...] = (), title: str = "") -> s
     return kind if len("".join(loose)) <= 1 else None
 
 
-def answer_overview(question: str, named: list[Document], docs: list[Document]) -> Answer | None:
+def answer_overview(question: str, named: list[Document], docs: Iterable[Document]) -> Answer | None:
     """The answer to a question about the whole of one of the ``named`` documents (``docs``: the
     whole corpus, to find a proposal's reply letter); None when the question asks a detail."""
     if not named:

@@ -34,6 +34,11 @@ _RUN_WORDS = (("problems", re.compile(r"问题|不足|短板|困难")), ("situat
 _LABELS = {"problems": "所列问题", "situation": "所述现状", "points": "对策建议", "reply": "答复"}
 
 
+def points_at(question: str) -> bool:
+    """Whether the question points at a part or an attachment (a quick test)."""
+    return bool(_ATTACHMENT_Q.search(question) or _NTH.search(question) or _TOPIC.search(question))
+
+
 def nth(question: str) -> int | None:
     """1-based position a question points at ("第一点" → 1), -1 for the last, None for none."""
     m = _NTH.search(question)
