@@ -19,8 +19,8 @@ from rag.overview import PROPOSAL_KINDS
 
 # "资料库里有哪些建议？", "一共收录了几份文件": what the corpus holds.
 _CATALOG = re.compile(
-    r"(?:资料库|资料|库|系统|语料)(?:里|中|内)?(?:一共|总共|共)?(?:有|收录了?|存了?)(?:哪些|什么|几份|多少|几篇)"
-    r"(?:份|篇|个)?(?P<kind>建议|提案|答复函?|文件|资料|文档|新闻|评论|材料)?"
+    r"(?:资料库|语料库|知识库|库里|库中)(?:里|中|内)?(?:一共|总共|共)?(?:有|收录了?|存了?)(?:哪些|什么|几份|多少|几篇)"
+    r"(?:份|篇|个)?(?:(?P<kind>建议|提案|答复函?|文件|资料|文档|新闻|评论|材料)|(?=[？?。]*$))"
 )
 # "哪些建议已经办结了？": the proposals whose handling is recorded as done, and those answered by letter.
 _SETTLED = re.compile(r"(?:哪些|哪几份|几份|多少份?)(?:建议|提案)(?:已经?|已)(?:办结|解决|答复|办理完)")
@@ -82,15 +82,16 @@ def _settled(question: str, docs: Iterable[Document]) -> Answer:
             f = d.meta["sign_date"]
         if f is None:
             if d.kind in PROPOSAL_KINDS:
-                open_.append(f"第{d.value('number')}号《{d.title}》")
+                cites.append(make_citation(len(cites) + 1, d, *_title_span(d)))
+                open_.append(f"{_label(d)}《{d.title}》[{len(cites)}]")
             continue
         cites.append(make_citation(len(cites) + 1, d, f.start, f.end))
         if d.kind == "答复函":
             done.append(f"答复函《{d.title}》（{f.value}）[{len(cites)}]")
         elif _DONE.search(f.value):
-            done.append(f"第{d.value('number')}号《{d.title}》，办理类型{f.value}[{len(cites)}]")
+            done.append(f"{_label(d)}《{d.title}》，办理类型{f.value}[{len(cites)}]")
         else:
-            open_.append(f"第{d.value('number')}号《{d.title}》，办理类型{f.value}[{len(cites)}]")
+            open_.append(f"{_label(d)}《{d.title}》，办理类型{f.value}[{len(cites)}]")
     if not done:
         return Answer(question=question, text="资料库中没有记录为已办结的建议或提案。", refused=True, citations=[])
     text = f"记录为已办结或已答复的有{len(done)}份：{'；'.join(done)}。"

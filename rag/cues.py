@@ -48,7 +48,7 @@ _RELATION_CUES = [
 _ANY_NUMBER = re.compile(r"\d+(?:\.\d+)?[ \t]*(?:%|％|[\u4e00-\u9fffA-Za-z])|[一二两三四五六七八九十百千万]+[\u4e00-\u9fff]")
 _ANY_DATE = re.compile(
     r"\d{1,4}\s*[年月日]|\d{4}-\d{1,2}|[一二三四五六七八九十〇]+[年月日]|世纪|年代|朝|初年|末年|时期"
-    r"|(?:去|今|前|明|近)年|年初|年底|年末|[上下]半年"  # "去年以来,省工信厅建立了…": a date, said relatively
+    r"|(?<![目至当])(?:去|今|前|明|近)年|年初|年底|年末|[上下]半年"  # "去年以来,省工信厅建立了…": a date, said relatively
 )
 
 
@@ -134,8 +134,8 @@ ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
     ),
     # a street address, never a sentence merely naming the office ("工信局的办公地址在哪里")
     "address": (
-        re.compile(r"地址|办公地点|在哪(?:里|儿)?办公|门牌"),
-        re.compile(r"[\u4e00-\u9fff\d]{1,12}(?:路|街|大道|巷|弄)\s*\d*号?|\d+\s*号(?:楼|院)?|大厦|[\u4e00-\u9fff]{2,8}楼"),
+        re.compile(r"(?<!邮箱|网站|网页|邮件)地址|办公地点|在哪(?:里|儿)?办公|门牌"),
+        re.compile(r"[\u4e00-\u9fff]{2,8}(?:路|街|大道|巷|弄)\s*\d+\s*号|\d+\s*号(?:楼|院|大厦)|[\u4e00-\u9fff]{2,8}大厦"),
     ),
     "month": (re.compile(r"几月|哪个月|哪一个月|哪月"), re.compile(r"(?<!\d)\d{1,2}\s*月|[一二三四五六七八九十]+月|\d{1,2}/\d{1,2}|\d{4}-\d{1,2}")),
     # a unit that acts: an office, a committee, a centre, a company ("全部", "内部" are not one)

@@ -14,7 +14,7 @@ turn over:
     >>> condense("那智能车间呢？", [("2020年苏北地区新增了多少家省级企业技术中心？", "……")])
     '2020年苏北地区新增了多少家智能车间？'
     >>> condense("他提了哪些对策建议？", [("482号建议是谁提出的？", "……胡伏原。[1]")])
-    '482号建议提了哪些对策建议？'
+    '482号建议的建议人提了哪些对策建议？'
     >>> condense("承办单位呢？", [("482号建议是谁提出的？", "……胡伏原。[1]")])
     '482号建议的承办单位是什么？'
     >>> condense("苏州有多少家国家级专精特新企业？", h)  # already standalone
@@ -40,10 +40,10 @@ _PRONOUN = re.compile(
     r"^(?:那么?|那)?\s*(?P<p>它们|它|其|他们|她们|他|她|该建议|该提案|这个建议|这项建议|这份建议|此建议|这份答复|该答复"
     r"|这个|这份|这项|该文件|这篇)"
 )
-# "他/她" stand for the proposer: "他提了哪些建议" → "482号建议提了哪些建议", no 的 between.
+# "他/她" stand for the proposer: "他提了哪些建议" → "482号建议的建议人提了哪些建议".
 _PERSON_PRONOUN = ("他们", "她们", "他", "她")
 # What a count question counts: "…新增了多少家省级企业技术中心？" → 省级企业技术中心.
-_COUNTED = re.compile(r"(?:多少|几)[个家项件名人次所座条]?(?P<obj>[^？?，,。、]{2,20}?)[？?]?$")
+_COUNTED = re.compile(r".*(?:多少|几)[个家项件名人次所座条](?P<obj>[^？?，,。、]{2,20}?)[？?]?$")
 _PROPOSAL = re.compile(r"第?\s*\d{1,5}\s*号(?:建议|提案|议案)?")
 _TITLE = re.compile(r"《[^》]{2,60}》")
 _NUMBER_ONLY = re.compile(r"^第?\s*(\d{1,5})\s*号(?:建议|提案|议案)?$")
@@ -146,8 +146,9 @@ def condense_by_rules(question: str, history: History) -> str:
         subject = subject_of(history)
         if subject:
             rest = question[m.end() :].lstrip("的")
-            joint = "" if m.group("p") in _PERSON_PRONOUN else "的"
-            return f"{subject}{joint}{rest}" if rest else subject
+            if m.group("p") in _PERSON_PRONOUN:  # "他是哪个单位的": the author's unit, not the host's
+                return f"{subject}的建议人{rest}"
+            return f"{subject}的{rest}" if rest else subject
         return question
     m = _SWAP.match(question)
     if m:

@@ -67,7 +67,7 @@ _SITUATION = re.compile(r"现状|(?:基本|主要|发展)情况|取得了?(?:哪
 _COUNT = re.compile(r"几条|几点|多少条|多少点|几项")
 # What may stand beside the cue in a question about the whole document.
 _FILLER = re.compile(
-    r"第?\s*\d{1,5}\s*号|《[^》]*》|[\u4e00-\u9fff]{1,8}?(?:局|厅|委|部门|单位|政府|致公党)"
+    r"第?\s*\d{1,5}\s*号|《[^》]*》|[省市]?(?:工信|工业和信息化|科技|发改|教育)(?:厅|局|委)|[省市](?:政府|委)|致公党"
     r"|建议|提案|议案|答复函|答复|回复|这份|这篇|该|那份|文件|文章|原文|代表|委员|主要|具体"
     r"|有哪些|有什么|是什么|包括哪些|怎么样|如何|怎样|部分|介绍|请|帮我|给我|你|说说|一下|都|是|的|对|中|里|了|呢|吗|啊|[\s？?。！!，,：:]"
 )
@@ -80,6 +80,10 @@ _LOOSE = frozenset("在 讲 说 写 谈 列出 列举 提到 提出 给出 谈�
 
 _CUES = (("points", _POINTS), ("reply", _REPLY), ("problems", _PROBLEMS), ("situation", _SITUATION),
          ("content", _CONTENT))
+
+
+# Fields a question may use to name its document ("江苏省工业和信息化厅对…的答复").
+_NAME_FIELDS = ("proposer", "host_unit", "co_units", "sign_unit", "source")
 
 
 def asks_whole(question: str) -> bool:
@@ -97,7 +101,7 @@ def asks_about(question: str, names: tuple[str, ...] = (), title: str = "") -> s
     rest = question
     for cue in (c for _, c in _CUES):  # "现状部分讲了什么" asks about a part in two cues
         rest = cue.sub(" ", rest)
-    for name in names:
+    for name in names:  # the proposer, and the units of the named documents
         rest = rest.replace(name, " ")
     rest = _FILLER.sub(" ", rest)
     loose = [w for w in jieba.lcut(rest.replace(" ", "")) if w not in _LOOSE and w not in title]
@@ -109,7 +113,7 @@ def answer_overview(question: str, named: list[Document], docs: Iterable[Documen
     whole corpus, to find a proposal's reply letter); None when the question asks a detail."""
     if not named:
         return None
-    names = tuple(d.value("proposer") for d in named if d.value("proposer"))
+    names = tuple(d.value(k) for d in named for k in _NAME_FIELDS if d.value(k))
     kind = asks_about(question, names, " ".join(d.title for d in named))
     if kind is None:
         return None
@@ -178,7 +182,8 @@ def reply_summary(question: str, reply: Document) -> Answer | None:
     cites = _heading_citations(reply, sections)
     text = f"《{reply.title}》分{len(sections)}个方面作答：{_items(cites)}。"
     unit, date = reply.meta.get("sign_unit"), reply.meta.get("sign_date")
-    if unit is not None and date is not None:
+    # the signature block: unit and date together, as signed (not two fields far apart)
+    if unit is not None and date is not None and max(unit.end, date.end) - min(unit.start, date.start) <= 80:
         cites.append(make_citation(len(cites) + 1, reply, min(unit.start, date.start), max(unit.end, date.end)))
         text += f"落款：{unit.value}，{date.value}。[{len(cites)}]"
     return Answer(question=question, text=text, citations=cites)

@@ -22,7 +22,7 @@ from rag.documents import Answer, Document
 from rag.proposals import Recommendation, ordinal, points_about, recommendations, reply_field, reply_sections
 
 _NTH = re.compile(
-    r"(?:第(?P<n>[一二三四五六七八九十\d]{1,3})|(?P<last>最后一))(?:大|个)?(?:方面|点|条|项|部分|节|问题|建议|措施)"
+    r"(?:第(?P<n>\d{1,2}|[一二三四五六七八九十]{1,3})|(?P<last>最后一))(?:大|个)?(?:方面|点|条|项|部分|节|问题|建议|措施)"
 )
 _TOPIC = re.compile(
     r"(?:讲|谈|写|关于|涉及)(?P<a>[^，,。？?]{2,20}?)的(?:那|哪)?一?(?:部分|节|条|方面)"

@@ -60,8 +60,8 @@ class Recommendation:
 
     def heading_span(self, text: str) -> tuple[int, int]:
         """The marker and heading as written ("(一)发挥…"), what a citation of the point quotes."""
-        head = text.find(self.heading, self.start, self.end)
-        return self.start, head + len(self.heading)
+        head = text.find(self.heading, self.start, self.end) if self.heading else -1
+        return self.start, (head + len(self.heading)) if head >= 0 else self.start + len(self.marker)
 
 
 def ordinal(token: str) -> int:
@@ -192,8 +192,10 @@ def _points(text: str, run: list[re.Match[str]], end: int) -> list[Recommendatio
     out = []
     for i, m in enumerate(run):
         stop = run[i + 1].start() if i + 1 < len(run) else end
-        head_end = _heading_end(text, m.end(), stop)
-        heading = text[m.end() : head_end].strip().rstrip("。；;，,")
+        # "1. 完善设施" or "1.\n完善设施": the heading starts after the space, not at it
+        first = m.end() + len(text[m.end() : stop]) - len(text[m.end() : stop].lstrip())
+        head_end = _heading_end(text, first, stop)
+        heading = text[first:head_end].strip().rstrip("。；;，,")
         body = text[head_end:stop].strip().lstrip("。 ").strip()
         out.append(Recommendation(i + 1, m.group(0).strip(), heading, body, m.start(), stop))
     return out
@@ -201,14 +203,18 @@ def _points(text: str, run: list[re.Match[str]], end: int) -> list[Recommendatio
 
 _REPLY_FIELD = re.compile(r"答复内容\s*[:：]")
 _ATTACHMENT = re.compile(r"[^\s:：|/\\]{1,80}\.(?:docx?|pdf|wps|ofd|xlsx?)", re.IGNORECASE)
+_ATTACHMENT_REACH = 120  # the file is listed right under the label ("附件\n\n118号提案的答复.doc")
 
 
 def reply_field(text: str) -> tuple[re.Match[str] | None, re.Match[str] | None]:
-    """A proposal page's 答复内容 label and the file named after it, where the reply is.
+    """A proposal page's 答复内容 label and the file named just after it, where the reply is;
+    (None, None) on a page without the label (a ".pdf" in a news item is no attachment).
 
     >>> label, file = reply_field("办理类型：A\\n答复内容：附件\\n482号提案的答复.doc")
     >>> label.group(0), file.group(0)
     ('答复内容：', '482号提案的答复.doc')
     """
     label = _REPLY_FIELD.search(text)
-    return label, _ATTACHMENT.search(text, label.end() if label else 0)
+    if label is None:
+        return None, None
+    return label, _ATTACHMENT.search(text, label.end(), label.end() + _ATTACHMENT_REACH)

@@ -59,7 +59,7 @@ WANT_CUES: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 # A proposal number: 第1002号, or 482号 followed by 建议/提案/议案/答复 ("3号船" is not one).
-_NUMBER_REF = re.compile(r"第\s*(\d{1,5})\s*号|(\d{1,5})\s*号(?=建议|提案|议案|答复|代表建议)")
+_NUMBER_REF = re.compile(r"第\s*(\d{1,5})\s*号|(?<!\d)(\d{1,5})\s*号(?=建议|提案|议案|答复|代表建议)")
 # Metadata belongs to a document: the question must name one (a number, 《title》, or its kind).
 _DOC_REF = re.compile(r"建议|提案|议案|答复|评论|文章|新闻|这篇|该文|文件|《")
 # A year, with its month when the question gives one: "2024年12月" is not met by "2023年12月…2024年".
@@ -97,6 +97,7 @@ class Question:
     expanded_entities: list[str] = dc_field(default_factory=list)  # ...or these, all of them
     orgs: list[str] = dc_field(default_factory=list)  # organisations named: must appear in the document
     terms: list[str] = dc_field(default_factory=list)  # quoted names, Latin terms: in the document too
+    places: list[str] = dc_field(default_factory=list)  # places named, as written or written out
 
 
 # "建议人是哪个单位的" names the proposer and asks no handling word (主办, 承办, 牵头…).
@@ -118,9 +119,10 @@ def analyse(text: str) -> Question:
         q.want = "person"
     elif q.field and q.field.endswith("date"):
         q.want = "date"
-    q.entities = _entities(text)
+    q.entities, own = _named(text)
     # Matching also uses the written-out forms, so the evidence may name those (江苏北部 → 苏北).
-    q.expanded_entities = _entities(expand(text))
+    q.expanded_entities, written_out = _named(expand(text))
+    q.places = sorted(own | written_out)
     q.orgs = _orgs(text)
     q.terms = _named_terms(text)
     return q
@@ -185,13 +187,20 @@ def _entities(text: str) -> list[str]:
     >>> _entities("美国和苏州高新区2023年的产值是多少？")
     ['美国', '苏州高新', '2023年']
     """
+    return _named(text)[0]
+
+
+def _named(text: str) -> tuple[list[str], set[str]]:
+    """(entities, places) of ``text`` from one part-of-speech pass: places are entities too."""
     out: list[str] = []
+    found: set[str] = set()
     for w, flag in pseg.lcut(text):
         w = w.strip()
         if len(w) < 2 or w in _GENERIC_PLACES:
             continue
         if w in KNOWN_PLACES or (flag == "ns" and _is_place(w)):
             w = _PLACE_SUFFIX.sub("", w) if len(w) > 2 else w
+            found.add(w)
         elif flag == "nt" or (flag in ("nr", "nrt") and _is_person(w)):
             pass
         else:
@@ -201,7 +210,7 @@ def _entities(text: str) -> list[str]:
     for y in _YEAR.findall(text):
         if y not in out:
             out.append(y)
-    return out
+    return out, found - _GENERIC_PLACES
 
 
 def places(text: str) -> set[str]:
@@ -210,12 +219,7 @@ def places(text: str) -> set[str]:
     >>> sorted(places("支持苏北地区和苏州市的企业，城市更新"))
     ['苏北', '苏州']
     """
-    out = set()
-    for w, flag in pseg.lcut(text):
-        w = w.strip()
-        if len(w) >= 2 and w not in _GENERIC_PLACES and (w in KNOWN_PLACES or (flag == "ns" and _is_place(w))):
-            out.add(_PLACE_SUFFIX.sub("", w) if len(w) > 2 else w)
-    return out
+    return _named(text)[1]
 
 
 def _is_place(word: str) -> bool:

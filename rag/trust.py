@@ -1,0 +1,153 @@
+"""The trust rules of the extractive answerer: whether the best sentence may be quoted as the
+answer, or the question is refused (资料中未找到).
+
+``TrustRules`` is the part of ``rag.extraction.SentenceExtractor`` that decides; it reads the
+extractor's index, glossary and thresholds.  A sentence is trusted when it holds enough of the
+question's weight (or a high cosine / cross-encoder relevance), the kind and form of answer asked
+for (a number, a year, an amount, an address…), adds something to the question, and names the
+places, people, years and organisations the question names near it, not another place instead.
+Every rule was kept or dropped by measurement (docs/quality.md).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.cues import has_kind, lists_members, names_month, novelty, shows_forms
+from rag.documents import Document
+from rag.lexical import words
+from rag.questions import Question, expand, places
+
+# Bigrams and words that only say "this is a question".
+QUESTION_WORD = re.compile(r"什么|哪|谁|几|多少|何|怎|吗|呢")
+NUMBER_TERM = re.compile(r"第?\s*\d{1,5}\s*号(?:建议|提案|议案)?(?=建议|提案|议案|答复|的|$)")
+# A field label with nothing after it ("答复内容:", "我市推进新型工业化主要情况:", "答复内容：附件").
+_LABEL = re.compile(r"[^\W\d_]{1,16}\s*[:：]\s*(?:附件)?")
+
+
+@dataclass
+class Scored:
+    """One candidate sentence: its span in the document text and how it scored."""
+
+    doc_id: str
+    start: int
+    end: int
+    score: float
+    coverage: float
+    rank: int
+    semantic: float = 0.0  # cosine of question and sentence vectors (0 without an encoder)
+    relevance: float | None = None  # the cross-encoder's, in [0, 1] (None without one)
+
+
+class TrustRules:
+    """Trust decisions over ``Scored`` candidates (rag.extraction); see the module docstring."""
+
+    # -- rules -------------------------------------------------------------
+    def _trusted(self, q: Question, best: Scored) -> bool:
+        """Whether the best sentence may be quoted as the answer (else 资料中未找到)."""
+        relevant = best.relevance is not None and best.relevance >= self.ce_trust
+        if best.coverage < self.min_coverage and best.semantic < self.sem_trust and not relevant:
+            return False
+        doc = self.index.docs[best.doc_id]
+        weak = best.coverage < self.kind_below
+        sentence = doc.text[best.start : best.end]
+        if self._is_label(best):
+            return False  # a heading's label says what follows, not the answer
+        # Weak evidence must add something to the question, and no evidence may add nothing
+        # ("陆惠芬代表:" for 陆惠芬是哪里的代表; any coverage: CMRC trial ±0, held-out +1 refused);
+        # a number or date the question lacks is news however short the sentence ("…企业3家;").
+        new = novelty(sentence, q.text) if q.want not in ("number", "date") else 1.0
+        if (weak and (not has_kind(q, sentence) or new < self.weak_novelty)) or new == 0.0:
+            return False
+        # The form of answer asked for (a number of 亿, a year, an age…) must be in the sentence
+        # or just before it ("2023年,…" opens a paragraph).
+        evidence = doc.text[max(0, best.start - 40) : best.end]
+        if not shows_forms(q.text, evidence, self.forms):
+            return False
+        if self.members and not lists_members(q.text, sentence):
+            return False
+        if self.key_terms and not self._key_terms_near(q, best, doc):
+            return False
+        if not all(o in doc.text for o in q.orgs):
+            return False
+        # "A和“B”分别…" asks about several things, each perhaps in its own document.
+        if "分别" not in q.text and not all(self._mentions(doc, t) for t in q.terms):
+            return False
+        # Named places, people and years must be near the evidence, not just anywhere in the
+        # document: "无锡" in a Suzhou report's company name does not make it about Wuxi.
+        # A year may be written without 年 ("2024\n01/04").
+        near = doc.title + doc.text[max(0, best.start - self.entity_window) : best.end + self.entity_window]
+        # "致公党建议…" names who wrote the document, which holds for every sentence of it.
+        near = self._norm(" ".join([near, *(doc.value(k) for k in self.entity_fields)])).lower()
+
+        def named(e: str) -> bool:
+            e = self._norm(e).lower()
+            return e in near or (e.endswith("年") and e[:-1] in near) or names_month(e, near)
+
+        if not (all(map(named, q.entities)) or all(map(named, q.expanded_entities))):
+            return False
+        return not self._about_elsewhere(q, doc, best)
+
+    other_place = True  # a sentence about another place than the one asked is no answer
+    subject_mentions = 3  # ...unless the document names the asked place this often
+
+    def _about_elsewhere(self, q: Question, doc: Document, best: Scored) -> bool:
+        """The question names a place the sentence (and the 40 characters before it) does not,
+        and the sentence names another: "北京有几家灯塔工厂？" is not answered by Suzhou's
+        figure, even with 北京 a paragraph away."""
+        if not self.other_place:
+            return False
+        # A place the document is about (in its title, or named often) is the subject of its
+        # sentences even where they do not repeat it ("已累计创建…占江苏省的40%" is Suzhou's).
+        named = set(q.places)
+        asked = {a for a in named if a not in doc.title and doc.text.count(a) < self.subject_mentions}
+        if not asked:
+            return False
+        local = doc.text[max(0, best.start - 40) : best.end]
+        said = places(local)
+        if not said or any(a in local for a in named):
+            return False
+        return not any(a in s or s in a for a in asked for s in said)
+
+    def _mentions(self, doc: Document, term: str) -> bool:
+        """The document names ``term``, as written, written out (AI → 人工智能) or in the
+        glossary's canonical words; letters in any case."""
+        key = (doc.doc_id, doc.sha256, len(doc.text))
+        if key not in self._doc_norm:  # a document is written in canonical words once, not per question
+            self._doc_norm[key] = self._norm(f"{doc.title} {doc.text}").lower()
+        text = self._doc_norm[key]
+        return any(self._norm(t).lower() in text for t in (term, expand(term)))
+
+    entity_window = 300
+    entity_fields: tuple[str, ...] = ("proposer", "author")  # parsed fields naming who wrote it
+    # Weaker evidence than this must hold the kind of answer asked for (number, date, person).
+    kind_below = 0.6
+    weak_novelty = 0.1  # ...and must say something the question does not ("陆惠芬代表:")
+    forms: tuple[str, ...] = (
+        "unit", "money", "age", "year", "share", "years", "contact", "address", "month", "dept", "district", "company"
+    )  # rag/cues.ASKED_FORMS
+    members = True  # "那7家…分别是哪几家" must be answered by a list of them (cues.lists_members)
+    key_terms = 0  # >0: the question's rarest words that must be in the evidence (measured: hurts, off)
+    key_window = 80
+
+    def _key_terms_near(self, q: Question, best: Scored, doc: Document) -> bool:
+        """The rarest words of the question (by IDF, two characters or more; two of them when the
+        question has three or more) are in the evidence: the best sentence, the text just before
+        it, or the title.  "选区" that the corpus never mentions, or "科学技术" far from the
+        "局长" sentence, means the question is not answered there."""
+        bm = self.index.bm25
+        text = NUMBER_TERM.sub("", self._norm(expand(q.text)))
+        cands = list(dict.fromkeys(w for w in words(text) if len(w) >= 2 and not QUESTION_WORD.search(w)))
+        n = self.key_terms if len(cands) >= 3 else min(self.key_terms, 1)
+        keys = sorted(cands, key=bm.idf, reverse=True)[:n]
+        evidence = self._norm(f"{doc.title} {doc.text[max(0, best.start - self.key_window) : best.end]}").lower()
+        return all(k in evidence for k in keys)
+
+    def _is_label(self, s: Scored) -> bool:
+        return bool(_LABEL.fullmatch(self.index.docs[s.doc_id].text[s.start : s.end].strip()))
+
+    def _in_fields(self, doc_id: str, start: int, end: int) -> bool:
+        """The span overlaps a parsed metadata field: a header or footer line of the page."""
+        return any(f.start < end and start < f.end for f in self.index.docs[doc_id].meta.values())
+
