@@ -50,3 +50,32 @@ def test_pointing_words_are_read_only_as_such():
     assert nth("第十二条建议是什么？") == 12 and nth("最后一部分讲什么？") == -1
     assert nth("苏州是第一大工业城市吗？") is None  # 第一大 + a noun, not a part
     assert part_topic("哪一部分讲人才培养？") == "人才培养"
+
+
+@pytest.mark.parametrize("question", ["资料中有多少家灯塔工厂？", "苏州的工业互联网系统有哪些应用？"])
+def test_questions_that_merely_say_资料_or_系统_are_not_about_the_corpus(assistant, question):
+    assert not assistant.ask(question).text.startswith("资料库收录了")
+
+
+def test_a_mixed_ordinal_does_not_crash(assistant):
+    assert nth("118号建议的第1十条是什么？") is None
+    assert assistant.ask("118号建议的第1十条是什么？").text
+
+
+def test_a_pdf_named_in_a_text_is_no_attachment():
+    from rag.proposals import reply_field
+
+    assert reply_field("详见报告.pdf。") == (None, None)
+    label, file = reply_field("答复内容：附件\n\n118号提案的答复.doc")
+    assert file.group(0) == "118号提案的答复.doc"
+
+
+def test_a_heading_written_after_a_space_is_kept():
+    from rag.documents import Document
+    from rag.proposals import recommendations
+
+    text = "建议内容： 现状。\n1. 完善低空基础设施。做法。\n2. 加强政策支持。办法。\n承办单位：某局"
+    doc = Document("p.txt", text)
+    points = recommendations(doc)
+    assert [p.heading for p in points] == ["完善低空基础设施", "加强政策支持"]
+    assert text[slice(*points[0].heading_span(text))] == "1. 完善低空基础设施"
