@@ -26,7 +26,6 @@ gold set (docs/quality.md records what was tried and what it gave).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from rag.catalog import answer_catalog
 from rag.citations import CLOSEST_NOTE, MARKER, make_citation, one_line
@@ -78,8 +77,6 @@ class ExtractiveAnswerer(SentenceExtractor):
         if missed:
             text.append("\n" + "；".join(f"“{p}”：{NOT_FOUND}" for p in missed) + "。")
         return Answer(question=question, text="".join(text), citations=cites, hits=hits)
-
-    search: Callable[[str], list[Hit]] | None = None  # set by rag.chain.Assistant
 
     def _hits_for(self, part: str, hits: list[Hit]) -> list[Hit]:
         """A part's own search results, then the whole question's (deduplicated)."""

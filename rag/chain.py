@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from rag.config import DEFAULT_EMBED_MODEL, Settings
 from rag.documents import Answer, Hit
 from rag.embedding import Encoder, make_encoder
 from rag.glossary import Glossary, load_glossary
-from rag.index import Index, IndexError_
+from rag.index import Index, IndexError_, is_outdated
 from rag.ingest import IngestReport, ingest
 from rag.reranking import Reranker, make_reranker
 from rag.retrieval import HybridSearcher, PolicyRetriever
@@ -145,10 +145,10 @@ class Assistant:
             index, encoder, settings.dense_weight, settings.candidates, settings.rrf_k
         )
         self.retriever = PolicyRetriever(searcher=self.searcher, k=settings.top_k)
-        self.answerer = make_answerer(index, encoder, settings, glossary, reranker)
         # "A？B？" is answered part by part, each from its own search: the question's top chunks
         # may all be about A
-        self.answerer.search = lambda q: self.searcher.search(q, settings.top_k)
+        search = lambda q: self.searcher.search(q, settings.top_k)  # noqa: E731
+        self.answerer = make_answerer(index, encoder, settings, glossary, reranker, search)
         # An optional LangChain chat model (rag.llm): answers are generated, then verified.
         self.llm = llm
         self.generator = None
@@ -174,8 +174,11 @@ class Assistant:
 
             llm = make_chat_model(settings)
         glossary = load_glossary(settings.glossary_file)
-        if settings.auto_build and not (Path(settings.index_dir) / "manifest.json").exists():
+        index_dir = Path(settings.index_dir)
+        if settings.auto_build and not (index_dir / "manifest.json").exists():
             build(settings, encoder)
+        elif settings.auto_build and is_outdated(index_dir):  # built by an older version: rebuilt, as if missing
+            build(settings, encoder, rebuild=True)
         index = Index.load(Path(settings.index_dir))
         return cls(index, encoder, settings, llm=llm, glossary=glossary, reranker=reranker)
 
@@ -249,12 +252,13 @@ def make_answerer(
     settings: Settings,
     glossary: Glossary | None,
     reranker: Reranker | None = None,
+    search: Callable[[str], list[Hit]] | None = None,
 ) -> ExtractiveAnswerer:
     """The offline answerer the settings ask for: sentences reranked by a cross-encoder when
     one is given, else by the index's encoder (``settings.semantic_rerank``), compared in the
     glossary's words."""
     encoder = encoder if settings.semantic_rerank else None
-    answerer = ExtractiveAnswerer(index, encoder=encoder, glossary=glossary, reranker=reranker)
+    answerer = ExtractiveAnswerer(index, encoder=encoder, glossary=glossary, reranker=reranker, search=search)
     if encoder is not None and encoder.name != DEFAULT_EMBED_MODEL:
         answerer.sem_trust = 2.0  # the cosine threshold was measured with USE only: off (docs/quality.md)
     return answerer

@@ -178,8 +178,8 @@ def draft_reply(assistant, proposal: str) -> Draft:
         draft.problems.append("无法从资料判断建议人的身份（代表/委员/组织），称呼待补。")
     # only places the proposal itself names: another region's work is not this unit's
     # and no commentary: an expert's view of national policy is not what this unit has done
-    opinions = {d.doc_id for d in assistant.index.docs.values() if d.kind in OPINION_KINDS}
-    finder = EvidenceFinder(assistant, exclude=_same_docs(assistant, doc) | opinions, places=places(doc.text))
+    finder = EvidenceFinder(assistant, exclude=_same_docs(assistant, doc), places=places(doc.text),
+                            exclude_kinds=OPINION_KINDS)
     cites: dict[tuple[str, int, int], Citation] = {}
     numerals = "一二三四五六七八九十"
     for i, point in enumerate(points):

@@ -83,7 +83,8 @@ class EvidenceFinder:
     """Evidence sentences for recommendations or topics; a sentence is used once."""
 
     def __init__(self, assistant, exclude: set[str] | None = None, k: int = 20,
-                 min_score: float = MIN_SCORE, places: set[str] | None = None) -> None:
+                 min_score: float = MIN_SCORE, places: set[str] | None = None,
+                 exclude_kinds: tuple[str, ...] = ()) -> None:
         self.index = assistant.index
         # A reply from 苏州 must not present work in 苏北 as its own: when ``places`` is given,
         # a sentence, or a document by its title, naming any other place is not evidence.
@@ -91,6 +92,7 @@ class EvidenceFinder:
         self._elsewhere: dict[str, bool] = {}
         self.retrieve = assistant.retrieve
         self.exclude = set(exclude or ())
+        self.exclude_kinds = exclude_kinds  # kinds of document never quoted (a reply letter: 评论)
         self.k = k
         self.min_score = min_score
         self.used: set[tuple[str, int, int]] = set()  # (doc_id, start, end) of sentences quoted
@@ -144,6 +146,8 @@ class EvidenceFinder:
             if c.doc_id in self.exclude or c.doc_id not in self.index.docs:
                 continue
             doc = self.index.docs[c.doc_id]
+            if doc.kind in self.exclude_kinds:
+                continue
             lo, hi = fact_span(doc)
             for s, e in split_sentences(doc.text, max(c.start, lo), min(c.end, hi)):
                 lead = _LEAD.match(doc.text, s)

@@ -27,6 +27,7 @@ tuning can set them on an instance.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 
@@ -65,6 +66,7 @@ class SentenceExtractor(TrustRules):
         encoder: Encoder | None = None,
         glossary: Glossary | None = None,
         reranker: Reranker | None = None,
+        search: Callable[[str], list[Hit]] | None = None,
     ) -> None:
         self.index = index
         self.max_chars = max_chars
@@ -79,6 +81,8 @@ class SentenceExtractor(TrustRules):
         self.encoder = encoder
         # Optional cross-encoder (rag/reranking.py): reads question and sentence together.
         self.reranker = reranker
+        # The index's search (rag.chain sets it): each part of "A？B？" is searched on its own.
+        self.search = search
 
     # -- scoring -----------------------------------------------------------------
     def score_sentences(self, q: Question, hits: list[Hit]) -> list[Scored]:

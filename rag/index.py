@@ -46,7 +46,8 @@ from rag.lexical import BM25
 
 # Bumped whenever loading, cleaning, metadata or the file layout change what an index holds:
 # an older index is then refused (ask) or rebuilt (ingest), never silently mixed. 2: proposal_title.
-FORMAT_VERSION = 2
+# 3: a .md file's text without its Markdown markup (rag/markdown.py).
+FORMAT_VERSION = 3
 
 class IndexError_(Exception):
     """The index is missing, damaged, or was built with other settings."""
@@ -271,6 +272,15 @@ def _damaged_error(index_dir: Path, detail: str) -> IndexError_:
     return IndexError_(
         f"索引 {index_dir} 已损坏：{detail}。请重建：python -m rag ingest <语料目录> --index {index_dir} --rebuild"
     )
+
+
+def is_outdated(index_dir: Path | str) -> bool:
+    """The folder holds a readable index of another format version (built by an older program)."""
+    try:
+        manifest = json.loads((Path(index_dir) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("format_version") != FORMAT_VERSION
 
 
 def read_manifest(index_dir: Path | str) -> dict:

@@ -200,6 +200,25 @@ def test_assistant_open_builds_a_missing_index(tmp_path):
     assert "胡伏原" in assistant.ask(Q_482).text
 
 
+def test_an_index_of_an_older_format_is_rebuilt_when_it_is_built_from_the_corpus(tmp_path):
+    """After an upgrade that changes what an index holds, the default index is rebuilt on open;
+    an index named explicitly (auto_build off) is refused with the rebuild command instead."""
+    import json
+
+    from rag.index import FORMAT_VERSION, IndexError_
+
+    corpus = copy_corpus(tmp_path / "corpus")
+    settings = make_settings(corpus, tmp_path / "index")
+    Assistant.open(settings, encoder=None)
+    path = tmp_path / "index" / "manifest.json"
+    path.write_text(json.dumps({**json.loads(path.read_text(encoding="utf-8")), "format_version": 1}), encoding="utf-8")
+    with pytest.raises(IndexError_, match="--rebuild"):
+        Assistant.open(replace(settings, auto_build=False), encoder=None)
+    assistant = Assistant.open(settings, encoder=None)
+    assert json.loads(path.read_text(encoding="utf-8"))["format_version"] == FORMAT_VERSION
+    assert "胡伏原" in assistant.ask(Q_482).text
+
+
 def test_missing_corpus_is_a_clear_error(tmp_path):
     with pytest.raises(LoadError, match="语料目录不存在"):
         ingest(tmp_path / "nope", tmp_path / "index", None)
