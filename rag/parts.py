@@ -19,7 +19,15 @@ import jieba
 
 from rag.citations import make_citation, one_line
 from rag.documents import Answer, Document
-from rag.proposals import Recommendation, ordinal, points_about, recommendations, reply_field, reply_sections
+from rag.proposals import (
+    ABOUT,
+    Recommendation,
+    ordinal,
+    points_about,
+    recommendations,
+    reply_field,
+    reply_sections,
+)
 
 _NTH = re.compile(
     r"(?:第(?P<n>\d{1,2}|[一二三四五六七八九十]{1,3})|(?P<last>最后一))(?:大|个)?(?:方面|点|条|项|部分|节|问题|建议|措施)"
@@ -29,8 +37,6 @@ _TOPIC = re.compile(
     r"|(?:哪|那)一?(?:部分|节|条)(?:讲|谈|写|是关于)(?P<b>[^，,。？?的]{2,20})"
 )
 _ATTACHMENT_Q = re.compile(r"附件(?:是|叫|名)|(?:哪个|什么)附件|附件.{0,6}(?:哪个|什么)(?:文件)?")
-# Which of a proposal's runs of points the question means, by its words; else the recommendations.
-_RUN_WORDS = (("problems", re.compile(r"问题|不足|短板|困难")), ("situation", re.compile(r"现状|情况|成效|基础")))
 _LABELS = {"problems": "所列问题", "situation": "所述现状", "points": "对策建议", "reply": "答复"}
 
 
@@ -86,7 +92,9 @@ def answer_part(question: str, named: list[Document]) -> Answer | None:
 def _run_of(doc: Document, question: str) -> tuple[list[Recommendation], str]:
     if doc.kind == "答复函":
         return reply_sections(doc), "reply"
-    what = next((k for k, p in _RUN_WORDS if p.search(question)), "points")
+    # which of a proposal's runs the question means, by the words their lead-ins use; else the
+    # recommendations
+    what = next((k for k, p in ABOUT.items() if p.search(question)), "points")
     return (points_about(doc, what) if what != "points" else recommendations(doc)), what
 
 
