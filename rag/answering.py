@@ -108,8 +108,12 @@ class ExtractiveAnswerer(SentenceExtractor):
             ranked = self._rerank_cross(question, ranked)
         elif ranked and self.encoder is not None:
             ranked = self._rerank(question, ranked)
-        if not ranked or not self._trusted(q, ranked[0]):
+        # The page's header and footer lines (建议人：…, 2024 01/04) answer questions about the
+        # document, which its fields answer above; for any other question they are no answer.
+        content = [r for r in ranked if not self._in_fields(r.doc_id, r.start, r.end)]
+        if not content or not self._trusted(q, content[0]):
             return self.refuse(question, hits, closest=self._closest(q, ranked))
+        ranked = content
         spans: list[tuple[str, int, int]] = []
         for s in self._select(q, ranked):
             a, b = self._trim(q, s)
@@ -263,6 +267,7 @@ FIELD_LABELS = {
     "number": "编号",
     "proposal_title": "所答复的建议",
     "author": "作者",
+    "source": "来源",
     "session": "提出会议",
 }
 

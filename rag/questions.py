@@ -36,6 +36,7 @@ FIELD_CUES: list[tuple[str, tuple[str, ...]]] = [
     ("title", ("标题", "题目", "叫什么")),
     ("number", ("建议号", "提案号", "编号", "第几号", "多少号")),
     ("author", ("作者", "谁写的", "撰写")),
+    ("source", ("出自哪", "来源是", "哪家媒体", "哪个媒体", "消息来源", "稿件来源", "信息来源")),
 ]
 
 # "when" + the act asked about names the date field: 哪天发布 → publish_date.

@@ -298,3 +298,15 @@ def test_a_documents_number_and_times_are_fields_too(assistant, question, expect
 def test_a_relative_date_answers_when(assistant):
     a = assistant.ask("省工信厅大约从什么时候开始建立省重大工业项目管理服务平台？")
     assert not a.refused and a.text.startswith("去年以来")
+
+
+def test_header_lines_answer_only_questions_about_the_document(assistant):
+    """"2024" (the news item's date line) scored best for "2024年…新年第一会是哪天开的？" and, not
+    being trusted, refused it: the meeting's own sentence answers it.  A header still answers
+    through the fields (来源), and is still shown among a refusal's closest sentences."""
+    a = assistant.ask("2024年苏州的“新年第一会”是哪天开的？")
+    assert not a.refused and a.text.startswith("1月3日")
+    src = assistant.ask("报道苏州新年第一会的这条新闻出自哪家媒体？")
+    assert "来源是江苏广电苏州中心站。[1]" in src.text
+    no = assistant.ask("胡伏原是哪个民主党派的成员？")  # was "建议人：胡伏原 建议号：482…[1]"
+    assert no.refused and any("建议人" in c.quote for c in no.closest)
