@@ -88,11 +88,19 @@ def plain_answer(answer: Answer) -> str:
 
 
 def plain_text(content: object) -> str:
-    """A chat message's HTML as plain text (history sent back to the assistant).
+    """A chat message's HTML as plain text (history sent back to the assistant).  Gradio 6 hands
+    a message's content over as a list of parts ({"type": "text", "text": …}), older ones as a
+    string; files and components in a message carry no text.
 
     >>> plain_text("<b>答复</b>&amp;说明"), plain_text(None)
     ('答复&说明', '')
+    >>> plain_text([{"type": "text", "text": "118号建议的主要内容是什么？"}, {"type": "file", "file": {}}])
+    '118号建议的主要内容是什么？'
     """
+    if isinstance(content, list | tuple):
+        return "\n".join(t for t in (plain_text(c) for c in content) if t)
+    if isinstance(content, dict):
+        return plain_text(content.get("text")) if content.get("type", "text") == "text" else ""
     text = content if isinstance(content, str) else ""
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 

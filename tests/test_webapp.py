@@ -139,6 +139,15 @@ def test_chat_keeps_history_for_a_follow_up(web: WebApp) -> None:
     assert len(messages) == 4 and "苏州市工业和信息化局" in messages[-1]["content"]
 
 
+def test_a_follow_up_reads_the_history_as_gradio_6_sends_it(web: WebApp) -> None:
+    """Gradio 6 gives each message's content as a list of parts: read as empty, every
+    follow-up ("那它的承办单位呢？") was asked without its subject and answered about another proposal."""
+    history = [{"role": "user", "content": [{"type": "text", "text": "118号建议的主要内容是什么？"}]},
+               {"role": "assistant", "content": [{"type": "text", "text": "《关于“人工智能+产业”…》提出了4条对策建议…"}]}]
+    messages, _, _ = last_reply(web, "那它的承办单位呢？", history)
+    assert "苏州市工业和信息化局" in messages[-1]["content"] and "科学技术局" not in messages[-1]["content"]
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [("", "请输入问题"), ("   ", "请输入问题"), ("长" * 10_000, "问题过长"), ("？？？！", "没有文字"), ("x", "请用中文")],
