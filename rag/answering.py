@@ -159,8 +159,8 @@ class ExtractiveAnswerer(SentenceExtractor):
         """The field asked about, read from the document the question names (by number,
         proposer or title), e.g. 第482号建议（…）的主办单位是…。[1]; None when the question asks
         no field or no named document has it; a refusal for a number no document has."""
-        if not q.field:
-            return None
+        if not q.field or (q.field == "title" and _SUBHEADING.search(q.text)):
+            return None  # "那一小节的标题" asks a section's heading, not the document's title
         docs = self._docs_named(q) if named is None else named
         if q.number and not docs:
             return self.refuse(q.text, [], f"第{q.number}号建议或提案")
@@ -225,8 +225,15 @@ class ExtractiveAnswerer(SentenceExtractor):
         docs = list(self.index.docs.values())
         if q.number:
             return [d for d in docs if d.value("number") == q.number]
-        named = [d for d in docs if d.value("proposer") and d.value("proposer") in q.text]
-        return named or [d for d in docs if _title_named(d.value("title"), q.text)]
+        named = [d for d in docs if any(d.value(k) and d.value(k) in q.text for k in ("proposer", "author"))]
+        named = named or [d for d in docs if _title_named(d.value("title"), q.text)]
+        # "评论文章的作者是谁？": named by its kind, when the corpus holds one document of it
+        kinds = [d for d in docs if d.kind in _KIND_WORDS and _KIND_WORDS[d.kind].search(q.text)]
+        return named or (kinds if len(kinds) == 1 else [])
+
+
+_SUBHEADING = re.compile(r"小标题|小节|那一?部分|那一?段|那一?节|哪一?部分")
+_KIND_WORDS = {"评论": re.compile(r"评论"), "新闻": re.compile(r"新闻|报道"), "答复函": re.compile(r"答复函")}
 
 
 def _title_named(title: str, question: str) -> bool:

@@ -14,7 +14,7 @@ turn over:
     >>> condense("那智能车间呢？", [("2020年苏北地区新增了多少家省级企业技术中心？", "……")])
     '2020年苏北地区新增了多少家智能车间？'
     >>> condense("他提了哪些对策建议？", [("482号建议是谁提出的？", "……胡伏原。[1]")])
-    '482号建议的建议人提了哪些对策建议？'
+    '482号建议提了哪些对策建议？'
     >>> condense("承办单位呢？", [("482号建议是谁提出的？", "……胡伏原。[1]")])
     '482号建议的承办单位是什么？'
     >>> condense("苏州有多少家国家级专精特新企业？", h)  # already standalone
@@ -38,9 +38,9 @@ _SWAP = re.compile(r"^(?:那么?|那|还有|再问一下)?\s*(?P<x>[^，,。？?
 # "它的答复时间是？": a pronoun standing for the previous subject
 _PRONOUN = re.compile(
     r"^(?:那么?|那)?\s*(?P<p>它们|它|其|他们|她们|他|她|该建议|该提案|这个建议|这项建议|这份建议|此建议|这份答复|该答复"
-    r"|这个|这份|这项|该文件|这篇)"
+    r"|这封信|该信|这封答复|这个|这份|这项|该文件|这篇)"
 )
-# "他/她" stand for the proposer: "他提了哪些建议" → "482号建议的建议人提了哪些建议".
+# "他/她" stand for the proposer: "他提了哪些建议" → "482号建议提了哪些建议", "他是…" → "…的建议人是…".
 _PERSON_PRONOUN = ("他们", "她们", "他", "她")
 # What a count question counts: "…新增了多少家省级企业技术中心？" → 省级企业技术中心.
 _COUNTED = re.compile(r".*(?:多少|几)[个家项件名人次所座条](?P<obj>[^？?，,。、]{2,20}?)[？?]?$")
@@ -147,8 +147,10 @@ def condense_by_rules(question: str, history: History) -> str:
         if subject:
             rest = question[m.end() :].lstrip("的")
             if m.group("p") in _PERSON_PRONOUN:  # "他是哪个单位的": the author's unit, not the host's
-                return f"{subject}的建议人{rest}"
-            return f"{subject}的{rest}" if rest else subject
+                return f"{subject}的建议人{rest}" if rest.startswith("是") else f"{subject}{rest}"
+            if not rest:
+                return subject
+            return f"{subject}{'' if rest.startswith(('是', '由', '在', '有')) else '的'}{rest}"
         return question
     m = _SWAP.match(question)
     if m:
@@ -157,14 +159,35 @@ def condense_by_rules(question: str, history: History) -> str:
         if subject:  # "承办单位呢？": the same document's other field
             return f"{subject}的{new}是什么？"
         return swap_subject(previous, new)
+    if _asks_of_a_document(question) and not (_PROPOSAL.search(question) or _TITLE.search(question)):
+        subject = subject_of(history)  # "第三条具体怎么说的？", "什么时候答复的？": the same document's
+        if subject:
+            return f"{subject}{'' if _OPENS_WITH_ASKING.match(question) else '的'}{question}"
     return question
+
+
+_OPENS_WITH_ASKING = re.compile(r"什么时候|何时|哪天|哪年|谁|是|由|在|哪个|哪些|几|是否|有没有|有无")
+
+
+def _asks_of_a_document(question: str) -> bool:
+    """A field, a part or the whole of a document is asked ("第二部分讲什么？", "什么时候答复的？")."""
+    from rag.overview import asks_whole
+    from rag.parts import points_at
+    from rag.questions import DATE_FIELD_CUES
+
+    dated = re.search(r"什么时候|何时|哪天|哪一天|几号", question) and _first_of(question, DATE_FIELD_CUES)
+    return bool(_names_field(question) or points_at(question) or asks_whole(question) or dated)
+
+
+def _first_of(text: str, cues: list[tuple[str, tuple[str, ...]]]) -> bool:
+    return any(c in text for _, words in cues for c in words)
 
 
 def _names_field(text: str) -> bool:
     """A metadata field (承办单位, 答复时间…) asked of the same document."""
     from rag.questions import FIELD_CUES
 
-    return any(c in text for _, cues in FIELD_CUES for c in cues)
+    return _first_of(text, FIELD_CUES)
 
 
 def _previous_question(history: History, turns: int = 6) -> str:

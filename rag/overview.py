@@ -54,7 +54,7 @@ _REPLY = re.compile(
 # "主要内容是什么", "讲了什么", "是关于什么的", "概括一下": what the document says.
 _CONTENT = re.compile(
     r"(?:主要|核心|基本)?(?:内容|观点|要点|意思|主旨|大意)(?:是什么|有哪些|是啥|包括哪些|包括什么)?"
-    r"|(?:主要)?(?:讲|说|写|谈)了?(?:些)?(?:什么|啥|哪些)(?:内容|问题|事情?)?"
+    r"|(?:主要)?(?:讲|说|写|谈)了?(?:些)?(?:什么|啥|哪些)(?:内容|问题|事情?)?|(?:讲|说|写)的是(?:什么|啥)|是讲什么的"
     r"|(?:是)?关于什么|概要|概述|摘要|简介|(?:概括|总结|介绍)一下"
 )
 # "存在哪些问题", "指出了什么不足": the problems a proposal describes; "现状", "主要情况": its situation.
@@ -75,7 +75,7 @@ _FILLER = re.compile(
 
 # Words that only say where, or how many: "在现状部分讲了苏州哪几方面", "列出的…有哪几条".
 _LOOSE = frozenset("在 讲 说 写 谈 列出 列举 提到 提出 给出 谈到 有 哪 哪几 几 几条 几点 哪几条 哪几点 方面 几个 哪几个 "
-                   "条 点 项 情况 内容 我市 苏州 全市".split())
+                   "条 点 项 情况 内容 我市 苏州 全市 那篇 这篇 新闻 报道 评论 文章 一文".split())
 
 
 _CUES = (("points", _POINTS), ("reply", _REPLY), ("problems", _PROBLEMS), ("situation", _SITUATION),
@@ -83,7 +83,7 @@ _CUES = (("points", _POINTS), ("reply", _REPLY), ("problems", _PROBLEMS), ("situ
 
 
 # Fields a question may use to name its document ("江苏省工业和信息化厅对…的答复").
-_NAME_FIELDS = ("proposer", "host_unit", "co_units", "sign_unit", "source")
+_NAME_FIELDS = ("proposer", "author", "host_unit", "co_units", "sign_unit", "source")
 
 
 def asks_whole(question: str) -> bool:
@@ -98,7 +98,8 @@ def asks_about(question: str, names: tuple[str, ...] = (), title: str = "") -> s
     kind = next((k for k, cue in _CUES if cue.search(question)), None)
     if kind in (None, "points"):
         return kind
-    rest = question
+    # only the clause holding the cue counts: "我刚来，1002号答复函讲了什么？"
+    rest = next((c for c in re.split(r"[，,；;]", question) if any(cue.search(c) for _, cue in _CUES)), question)
     for cue in (c for _, c in _CUES):  # "现状部分讲了什么" asks about a part in two cues
         rest = cue.sub(" ", rest)
     for name in names:  # the proposer, and the units of the named documents
@@ -134,7 +135,30 @@ def answer_overview(question: str, named: list[Document], docs: Iterable[Documen
         if kind in ("points", "content") and not _COUNT.search(question):
             return reply_only(question, reply)
         return proposal_missing(question, reply)
+    if kind == "content" and len(named) == 1:  # a news item or commentary: what it opens with
+        return lede(question, named[0])
     return None
+
+
+_SENTENCE = re.compile(r"[^。！？!?\n]{8,}[。！？!?]")
+LEDE_CHARS = 200
+
+
+def lede(question: str, doc: Document) -> Answer | None:
+    """《标题》（kind）开头写道：… — the first sentences of the text below its header lines, up to
+    ``LEDE_CHARS``: a report or commentary states its subject first."""
+    after = max((f.end for f in doc.meta.values() if f.start < 200), default=0)
+    spans = []
+    for m in _SENTENCE.finditer(doc.text, after):
+        if spans and m.end() - spans[0][0] > LEDE_CHARS:
+            break
+        if not any(f.start < m.end() and m.start() < f.end for f in doc.meta.values()):
+            spans.append((m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.end()))
+    if not spans:
+        return None
+    cite = make_citation(1, doc, spans[0][0], spans[-1][1])
+    what = f"（{doc.kind}）" if doc.kind else ""
+    return Answer(question=question, text=f"《{doc.title}》{what}开头写道：{one_line(cite.quote)}[1]", citations=[cite])
 
 
 def _heading_citations(doc: Document, points: list[Recommendation], first: int = 1) -> list[Citation]:

@@ -73,9 +73,10 @@ def answer_part(question: str, named: list[Document]) -> Answer | None:
         run, what = _run_of(doc, question)
         if not run:
             continue
+        unit = "部分" if what == "reply" else "条"
         if n is not None:
-            if n == 0 or n > len(run):
-                return None
+            if n == 0 or n > len(run):  # "第九条" of four: say how many there are
+                return _past_the_end(question, doc, run, f"{_LABELS[what]}只有{len(run)}{unit}")
             point, pos = (run[n - 1], n) if n > 0 else (run[-1], len(run))
         else:
             point = _about(run, topic or "")
@@ -83,10 +84,42 @@ def answer_part(question: str, named: list[Document]) -> Answer | None:
                 return None
             pos = run.index(point) + 1
         cite = make_citation(1, doc, *point.heading_span(doc.text))
-        unit = "部分" if what == "reply" else "条"
         text = f"《{doc.title}》{_LABELS[what]}共{len(run)}{unit}，第{pos}{unit}是：{one_line(cite.quote)}。[1]"
-        return Answer(question=question, text=text, citations=[cite])
+        cites = [cite]
+        if _DETAIL.search(question):  # "第三条具体怎么说的": what the point says, not only its heading
+            body = _opening(doc.text, cite.end, point.end)
+            if body is not None:
+                cites.append(make_citation(2, doc, *body))
+                text += f"其中写道：{one_line(cites[1].quote)}[2]"
+        return Answer(question=question, text=text, citations=cites)
     return None
+
+
+_DETAIL = re.compile(r"具体|详细|内容|怎么说|怎么写|讲了什么|说了什么|讲什么|写了什么")
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+
+
+def _opening(text: str, start: int, end: int, limit: int = 150) -> tuple[int, int] | None:
+    """The first sentences of a point's body (after its heading), up to ``limit`` characters."""
+    a, b = None, None
+    for m in _SENTENCE.finditer(text, start, end):
+        piece = m.group(0).strip(" 。\t")
+        if not piece:
+            continue
+        s = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+        if a is None:
+            a = s
+        if m.end() - a > limit and b is not None:
+            break
+        b = m.end()
+    return (a, b) if a is not None and b - a >= 8 else None
+
+
+def _past_the_end(question: str, doc: Document, run: list[Recommendation], what: str) -> Answer:
+    cites = [make_citation(i + 1, doc, *p.heading_span(doc.text)) for i, p in enumerate(run)]
+    lines = [f"资料中未找到：《{doc.title}》{what}。", "各部分如下（请核对）："]
+    lines += [f"{c.n}. {one_line(c.quote)}" for c in cites]
+    return Answer(question=question, text="\n".join(lines), refused=True, closest=cites)
 
 
 def _run_of(doc: Document, question: str) -> tuple[list[Recommendation], str]:

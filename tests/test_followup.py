@@ -48,13 +48,18 @@ class ScriptedChat(BaseChatModel):
         # a follow-up of a follow-up keeps what the first one changed
         ("那2021年呢？", [(SOUTH, ""), ("那苏北呢？", "")], "2021年苏北地区新增省级企业技术中心多少家？"),
         # "他" is the proposal's author: the proposal, not "482号建议的提了…"
-        ("他提了哪些对策建议？", [(Q_482, "……胡伏原。[1]")], "482号建议的建议人提了哪些对策建议？"),
+        ("他提了哪些对策建议？", [(Q_482, "……胡伏原。[1]")], "482号建议提了哪些对策建议？"),
         ("他是哪个单位的？", [(Q_482, "……胡伏原。[1]")], "482号建议的建议人是哪个单位的？"),
         # the last count is what is counted: not "近几年" of "近几年…多少家企业技术中心"
         ("那智能车间呢？", [("近几年苏州新增了多少家企业技术中心？", "")], "近几年苏州新增了多少家智能车间？"),
         # a thing for a thing: the same count, not 智能车间 put where the place 苏北 was
         ("那智能车间呢？", [("2020年苏北地区新增了多少家省级企业技术中心？", "")], "2020年苏北地区新增了多少家智能车间？"),
         ("那北京呢？", [("苏州有几家灯塔工厂？", "")], "北京有几家灯塔工厂？"),
+        # a question with no subject of its own asks about the same document
+        ("第三条具体怎么说的？", [(Q_482, "……")], "482号建议的第三条具体怎么说的？"),
+        ("什么时候答复的？", [(Q_482, "……")], "482号建议什么时候答复的？"),
+        ("这封信是谁落款的？", [("1002号建议是怎么答复的？", "……")], "1002号建议是谁落款的？"),
+        ("第二个问题具体是什么？", [("118号建议存在哪些问题？", "……")], "118号建议的第二个问题具体是什么？"),
         # another field of the same document
         ("承办单位呢？", [(Q_482, "……胡伏原。[1]")], "482号建议的承办单位是什么？"),
         # standalone questions and first turns stay as they are

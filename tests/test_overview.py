@@ -139,3 +139,26 @@ def test_a_bare_label_line_is_never_quoted_as_an_answer(assistant):
     for q in ["482号建议中关于人才培养的内容有哪些？", "118号建议的主要内容是什么？"]:
         a = assistant.ask(q)
         assert "答复内容" not in a.text and "建议内容" not in a.text, a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("我刚来，1002号答复函讲了什么？", "分4个方面作答"),  # only the clause with the cue counts
+        ("482号建议讲的是什么？", "提出了4条对策建议"),
+        ("那篇新年第一会的新闻主要讲了什么？", "（新闻）开头写道：新年第一会,苏州聚焦了什么?"),
+        ("马一德的评论文章主要观点是什么？", "（评论）开头写道："),
+    ],
+)
+def test_overview_wordings_and_documents_without_numbered_points(assistant, question, expected):
+    a = assistant.ask(question)
+    assert not a.refused and expected in a.text
+    _quotes_are_exact(assistant, a)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("评论文章的作者是谁？", "作者是马一德"), ("新闻来源是哪里？", "来源是江苏广电苏州中心站")],
+)
+def test_a_document_may_be_named_by_its_kind_when_it_is_the_only_one(assistant, question, expected):
+    assert expected in assistant.ask(question).text

@@ -31,8 +31,16 @@ def test_the_part_pointed_at_is_quoted_by_its_heading(assistant, question, expec
     _exact(assistant, a)
 
 
-def test_a_position_past_the_end_is_not_answered_as_a_part(assistant):
-    assert "第9" not in assistant.ask("118号建议对策部分的第九条是什么？").text
+def test_a_position_past_the_end_says_how_many_there_are(assistant):
+    a = assistant.ask("118号建议对策部分的第九条是什么？")
+    assert a.refused and "对策建议只有4条" in a.text and len(a.closest) == 4
+    assert "答复只有4部分" in assistant.ask("1002号答复函第五部分讲什么？").text
+
+
+def test_a_part_asked_in_detail_quotes_its_opening_too(assistant):
+    a = assistant.ask("482号建议的第三条具体怎么说的？")
+    assert "第3条是：(三)打造“人工智能+制造业”双向融合的产业生态。[1]其中写道：要打破人工智能产业" in a.text
+    _exact(assistant, a)
 
 
 def test_the_attachment_of_a_page_is_named_and_said_to_be_uncollected(assistant):
