@@ -73,7 +73,16 @@ def is_heading(sentence: str) -> bool:
     >>> is_heading("（一）形成了规模化发展格局。"), is_heading("今天天气很好。")
     (True, False)
     """
-    return len(sentence) <= MAX_HEADING and bool(_MARKER.match(sentence))
+    return len(sentence) <= MAX_HEADING and opens_point(sentence)
+
+
+def opens_point(sentence: str) -> bool:
+    """The sentence opens with a section or list marker, however long it is.
+
+    >>> opens_point("4.人工智能产业链缺乏核心技术支撑,限制发挥“人工智能+”赋能效应"), opens_point("2.8%的增长")
+    (True, False)
+    """
+    return bool(_MARKER.match(sentence))
 
 
 def _split_long(text: str, s: int, e: int, size: int) -> list[tuple[int, int]]:

@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from rag.chunking import is_heading, split_sentences
+from rag.chunking import is_heading, opens_point, split_sentences
 from rag.cues import coverage, cue_bonus, novelty, type_bonus
 from rag.documents import Hit
 from rag.embedding import Encoder
@@ -183,6 +183,8 @@ class SentenceExtractor(TrustRules):
             for s in ranked[1:6]:
                 if (self._in_fields(s.doc_id, s.start, s.end) and not in_fields) or self._is_label(s):
                     continue  # a header or footer line ("482号提案的答复.doc") adds nothing to the text
+                if opens_point(self.index.docs[s.doc_id].text[s.start : s.end]):
+                    continue  # another point's heading ("4.人工智能产业链缺乏…"), not more of this answer
                 if s.score >= 0.8 * best.score and s.end - s.start <= budget and s.doc_id == best.doc_id:
                     chosen.append(s)
                     budget -= s.end - s.start
@@ -228,7 +230,7 @@ class SentenceExtractor(TrustRules):
         for a2, b2 in sents[i + 1 :]:
             if b2 - a > self.max_chars or "\n\n" in text[b:a2] or is_heading(text[a2:b2]):
                 break  # within the paragraph only, and never into the next section's heading
-            if _NEXT_POINT.match(text, a2) or text[a2:b2].rstrip().endswith((":", "：")):
+            if _NEXT_POINT.match(text, a2) or opens_point(text[a2:b2]) or text[a2:b2].rstrip().endswith((":", "：")):
                 break  # ...nor into the next point of an enumeration, or the lead-in of a list
             if self._in_fields(s.doc_id, a2, b2) != in_fields:
                 break  # ...nor from the text into the page's footer ("承办单位：主办 …"), or back

@@ -74,7 +74,7 @@ _FILLER = re.compile(
 
 
 # Words that only say where, or how many: "在现状部分讲了苏州哪几方面", "列出的…有哪几条".
-_LOOSE = frozenset("在 讲 说 写 谈 列出 列举 提到 提出 给出 谈到 有 哪 哪几 几 几条 几点 哪几条 哪几点 方面 几个 哪几个 "
+_LOOSE = frozenset("在 讲 说 写 谈 列出 列举 提到 提出 指出 给出 谈到 推进 存在 有 哪 哪几 几 几条 几点 哪几条 哪几点 方面 几个 哪几个 "
                    "条 点 项 情况 内容 我市 苏州 全市 那篇 这篇 新闻 报道 评论 文章 一文".split())
 
 

@@ -310,3 +310,11 @@ def test_header_lines_answer_only_questions_about_the_document(assistant):
     assert "来源是江苏广电苏州中心站。[1]" in src.text
     no = assistant.ask("胡伏原是哪个民主党派的成员？")  # was "建议人：胡伏原 建议号：482…[1]"
     assert no.refused and any("建议人" in c.quote for c in no.closest)
+
+
+def test_more_sentences_of_an_answer_are_never_another_points_heading(assistant):
+    """"…落地。[1]4.人工智能产业链缺乏核心技术支撑…[2]" glued the next problem's heading on."""
+    a = assistant.ask("苏州如何支持中小企业人工智能应用？")
+    assert "4.人工智能产业链" not in a.text and "针对中小微企业困难" in a.text
+    b = assistant.ask("为推动重大项目建设，省工信厅搭建了什么平台？")
+    assert "四、推动重大项目建设" not in b.text and "省重大工业项目管理服务平台" in b.text
