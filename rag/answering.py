@@ -29,6 +29,7 @@ import re
 
 from rag.catalog import answer_catalog
 from rag.citations import CLOSEST_NOTE, MARKER, make_citation, one_line
+from rag.compound import COMPARES, split_question
 from rag.documents import Answer, Citation, Document, Field, Hit
 from rag.extraction import Scored, SentenceExtractor
 from rag.overview import answer_overview, asks_whole
@@ -67,9 +68,15 @@ class ExtractiveAnswerer(SentenceExtractor):
         cites: list[Citation] = []
         text = []
         for a in done:
-            renum = {c.n: len(cites) + i + 1 for i, c in enumerate(a.citations)}
-            for c in a.citations:
-                cites.append(Citation(**{**c.to_dict(), "n": renum[c.n]}))
+            renum, fresh = {}, False
+            for c in a.citations:  # a passage two parts quote is cited once, under its first number
+                same = next((d for d in cites if (d.doc_id, d.start, d.end) == (c.doc_id, c.start, c.end)), None)
+                if same is None:
+                    same, fresh = Citation(**{**c.to_dict(), "n": len(cites) + 1}), True
+                    cites.append(same)
+                renum[c.n] = same.n
+            if a.citations and not fresh:
+                continue  # "…多少个大模型？其中工业大模型几个？": the same sentence answers both
             text.append(MARKER.sub(lambda m, r=renum: f"[{r.get(int(m.group(1)), m.group(1))}]", a.text))
         # a part the sources do not answer is said so, not silently dropped ("各是哪天" needs
         # the part before it, names nothing of its own, and is left out)
@@ -280,20 +287,10 @@ FIELD_LABELS = {
 
 
 def _names_something(part: str) -> bool:
+    """A part that stands on its own: it names something, and is no comparison ("哪个答复得更早"
+    is answered by the other parts' dates, not on its own)."""
     q = analyse(part)
-    return bool(q.number or q.entities or q.orgs or q.terms)
-
-
-def split_question(question: str) -> list[str]:
-    """Several questions in one ("A？B？") as parts of at least four characters.
-
-    >>> split_question("广东有几个万亿元级产业集群？苏州又有几个万亿级产业？")
-    ['广东有几个万亿元级产业集群？', '苏州又有几个万亿级产业？']
-    >>> split_question("苏州有几家灯塔工厂？")
-    ['苏州有几家灯塔工厂？']
-    """
-    parts = [p for p in re.findall(r"[^？?；;]+[？?；;]?", question) if len(p.strip("？?；; ")) >= 4]
-    return parts if len(parts) > 1 else [question]
+    return bool(q.number or q.entities or q.orgs or q.terms) and not COMPARES.search(part)
 
 
 __all__ = ["NOT_FOUND", "FIELD_LABELS", "ExtractiveAnswerer", "Citation", "Scored"]

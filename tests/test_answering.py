@@ -318,3 +318,23 @@ def test_more_sentences_of_an_answer_are_never_another_points_heading(assistant)
     assert not a.refused and "4.人工智能产业链" not in a.text
     b = assistant.ask("为推动重大项目建设，省工信厅搭建了什么平台？")
     assert "四、推动重大项目建设" not in b.text and "省重大工业项目管理服务平台" in b.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("1002号建议是谁提的？什么时候答复的？", ["陆惠芬", "2021年6月18日"]),  # the second part is about 1002 too
+        ("482号建议是谁提的，承办单位是哪个？", ["胡伏原", "苏州市工业和信息化局"]),
+        ("482号和118号建议分别是谁提出的？", ["胡伏原", "市致公党"]),
+        ("482号建议和118号建议哪个答复得更早？各是哪天答复的？", ["2025-06-19", "2025-06-20"]),
+    ],
+)
+def test_every_part_of_a_compound_question_is_answered(assistant, question, expected):
+    a = assistant.ask(question)
+    assert not a.refused and all(e in a.text for e in expected), a.text
+    assert "资料中未找到" not in a.text  # no part is named as unanswered: the comparison is answered by the dates
+
+
+def test_a_passage_two_parts_quote_is_given_once(assistant):
+    a = assistant.ask("苏州重点培育了多少个大模型？其中工业大模型几个？")
+    assert a.text.count("已重点培育大模型16个") == 1

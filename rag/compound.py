@@ -1,0 +1,68 @@
+"""Several questions in one, as the standalone questions the answerer takes one by one.
+
+    >>> split_question("广东有几个万亿元级产业集群？苏州又有几个万亿级产业？")
+    ['广东有几个万亿元级产业集群？', '苏州又有几个万亿级产业？']
+    >>> split_question("1002号建议是谁提的？什么时候答复的？")  # the second part is about 1002 too
+    ['1002号建议是谁提的？', '1002号建议什么时候答复的？']
+    >>> split_question("482号建议是谁提的，承办单位是哪个？")
+    ['482号建议是谁提的，', '482号建议的承办单位是哪个？']
+    >>> split_question("118号和482号建议的承办单位分别是什么？")
+    ['118号建议的承办单位分别是什么？', '482号建议的承办单位分别是什么？']
+    >>> split_question("苏州有几家灯塔工厂？")
+    ['苏州有几家灯塔工厂？']
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.followup import condense_by_rules
+from rag.questions import FIELD_CUES
+
+_MARKS = re.compile(r"[^？?；;]+[？?；;]?")
+_CLAUSE = re.compile(r"[^，,]+[，,]?")
+# What makes a clause a question of its own ("是谁提的", "承办单位是哪个").
+_ASKS = re.compile(r"谁|什么|哪|几|多少|吗|是否|何时|怎么|如何")
+# "118号和482号", "第118号、第482号": several proposals asked the same thing.
+_JOINED = re.compile(r"(?:第\s*)?\d{1,5}\s*号?(?:建议|提案)?(?:\s*(?:和|与|及|、|以及)\s*(?:第\s*)?\d{1,5}\s*号)+")
+_NUMBER = re.compile(r"(?<!\d)(\d{1,5})(?!\d)")
+# A comparison is one question about both ("哪个答复得更早", "有什么区别"): not split.
+COMPARES = re.compile(r"哪个|哪一个|谁更|更早|更晚|更多|区别|不同|相同|共同|比较|对比")
+_PROPOSAL = re.compile(r"(?<!\d)(\d{1,5})\s*号")
+MIN_PART = 4
+
+
+def split_question(question: str) -> list[str]:
+    """The parts of ``question``, each standalone; ``[question]`` when it is one question."""
+    parts = [p for p in _MARKS.findall(question) if len(p.strip("？?；; ")) >= MIN_PART]
+    parts = [c for p in parts for c in _by_comma(p)]
+    parts = [q for p in parts for q in _per_number(p)]
+    out: list[str] = []
+    for i, p in enumerate(parts):
+        numbers = list(dict.fromkeys(n for q in parts[:i] for n in _PROPOSAL.findall(q)))
+        if i and not _PROPOSAL.search(p) and numbers:  # "…？什么时候答复的？": the earlier parts' proposal(s)
+            out += [condense_by_rules(p, [(f"{n}号建议", "")]) for n in numbers]
+        else:
+            out.append(p)
+    out = list(dict.fromkeys(out))
+    return out if len(out) > 1 else [question]
+
+
+def _by_comma(part: str) -> list[str]:
+    """"482号建议是谁提的，承办单位是哪个？": clauses that each ask, the later ones a document's
+    field; any other comma stays inside its question ("…有多少个，苏北占多少？")."""
+    clauses = [c for c in _CLAUSE.findall(part) if c.strip("，, ")]
+    if len(clauses) < 2 or not all(_ASKS.search(c) for c in clauses):
+        return [part]
+    if not all(any(cue in c for _, cues in FIELD_CUES for cue in cues) for c in clauses[1:]):
+        return [part]
+    return clauses
+
+
+def _per_number(part: str) -> list[str]:
+    """"118号和482号建议的…分别…" → one question per proposal number."""
+    m = _JOINED.search(part)
+    if m is None or COMPARES.search(part):
+        return [part]
+    numbers = _NUMBER.findall(m.group(0))
+    return [part[: m.start()] + f"{n}号" + part[m.end() :].lstrip() for n in numbers]
