@@ -94,7 +94,7 @@ class ExtractiveAnswerer(SentenceExtractor):
         return own + [h for h in hits if h.chunk.chunk_id not in seen]
 
     def _answer_one(self, question: str, hits: list[Hit]) -> Answer:
-        m = BARE_NUMBER.fullmatch(question.strip(" ？?。"))
+        m = BARE_NUMBER.fullmatch(question.strip(BARE_STRIP))
         if m:  # staff often type just the number: give the proposal's record card
             return self.record_card(question, m.group(1))
         q = analyse(question)
@@ -177,6 +177,13 @@ class ExtractiveAnswerer(SentenceExtractor):
                 keys = ("proposal_title", *keys)  # "第1002号建议的题目": the proposal's, not the letter's
             key = next((k for k in keys if doc.value(k)), None)
             if key is None:
+                empty = _EMPTY_FIELD.get(q.field)
+                m = empty.search(doc.text) if empty is not None else None
+                if m is not None:  # "协办" with nothing after it: say the page leaves it blank
+                    cite = make_citation(1, doc, m.start(), m.start() + len(m.group(0).rstrip()))
+                    label = FIELD_LABELS.get(q.field, q.field)
+                    return Answer(question=q.text, text=f"《{doc.title}》的{label}一栏为空（没有{label}）。[1]",
+                                  citations=[cite])
                 continue
             f = doc.meta[key]
             span = self._field_span(doc, f, q.number)
@@ -239,6 +246,8 @@ class ExtractiveAnswerer(SentenceExtractor):
         return named or (kinds if len(kinds) == 1 else [])
 
 
+# A field whose label stands with nothing after it on the page ("协办\n办理期限:3个月").
+_EMPTY_FIELD = {"co_units": re.compile(r"(?m)^\s*协办\s*[:：]?\s*$")}
 _SUBHEADING = re.compile(r"小标题|小节|那一?部分|那一?段|那一?节|哪一?部分")
 _KIND_WORDS = {"评论": re.compile(r"评论"), "新闻": re.compile(r"新闻|报道"), "答复函": re.compile(r"答复函")}
 
@@ -254,7 +263,8 @@ def _title_named(title: str, question: str) -> bool:
 
 # "承办单位有哪些", "哪些单位办理": the handling units, host and co-handling ones both.
 _ASKS_ALL_UNITS = re.compile(r"承办|哪些(?:单位|部门)|几个(?:单位|部门)")
-# "482", "第482号", "482号建议": a number alone asks for the proposal's record.
+# "482", "第482号", "482号建议", "118号呢？": a number alone asks for the proposal's record.
+BARE_STRIP = " ？?。！!呢吗啊"
 BARE_NUMBER = re.compile(r"第?\s*(\d{1,5})\s*号?\s*(?:建议|提案|议案)?")
 CARD_FIELDS = ("proposer", "host_unit", "co_units", "reply_date", "handling_type", "sign_unit", "sign_date")
 

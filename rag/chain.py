@@ -18,7 +18,7 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from rag.answering import BARE_NUMBER, ExtractiveAnswerer
+from rag.answering import BARE_NUMBER, BARE_STRIP, ExtractiveAnswerer
 from rag.config import DEFAULT_EMBED_MODEL, Settings
 from rag.documents import Answer, Hit
 from rag.embedding import Encoder, make_encoder
@@ -68,7 +68,6 @@ _HAN = r"[\u3400-\u9fff]"
 # A question that is only a number: the answerer (rag/answering.py) strips these characters and
 # gives the record card when BARE_NUMBER ("482", "第482号", "482号建议") matches the rest.
 # _NUMBER_ALONE is the same shape with any number of digits: "123456" is no proposal number.
-_BARE_STRIP = " ？?。"
 _NUMBER_ALONE = re.compile(r"第?\s*(\d+)\s*号?\s*(?:建议|提案|议案)?")
 # A 6+ digit number named as a proposal's inside a question (as rag/questions.py finds 482号建议):
 # "123456号建议是谁提出的？" would otherwise be asked about 第23456号.
@@ -82,7 +81,7 @@ def _check_number(q: str, numbers_only: bool) -> None:
     >>> _check_number("第482号", numbers_only=False), _check_number("482？", numbers_only=True)
     (None, None)
     """
-    bare = q.strip(_BARE_STRIP)
+    bare = q.strip(BARE_STRIP)
     whole = _NUMBER_ALONE.fullmatch(bare)
     if whole and BARE_NUMBER.fullmatch(bare):
         return  # the answerer gives the proposal's record card (or says it has no such proposal)

@@ -338,3 +338,14 @@ def test_every_part_of_a_compound_question_is_answered(assistant, question, expe
 def test_a_passage_two_parts_quote_is_given_once(assistant):
     a = assistant.ask("苏州重点培育了多少个大模型？其中工业大模型几个？")
     assert a.text.count("已重点培育大模型16个") == 1
+
+
+def test_an_empty_field_on_the_page_is_said_to_be_empty(assistant):
+    a = assistant.ask("118号建议有协办单位吗？")
+    assert "协办单位一栏为空" in a.text and a.citations[0].quote.strip() == "协办"
+    assert "苏州市科学技术局" in assistant.ask("482号建议有协办单位吗？").text
+
+
+def test_who_signed_a_reply_is_its_signing_unit(assistant):
+    assert "落款单位是江苏省工业和信息化厅" in assistant.ask("1002号答复函是谁签发的？").text
+    assert "落款日期是2021年6月18日" in assistant.ask("1002号答复函什么时候签发的？").text

@@ -73,7 +73,7 @@ def test_a_question_in_full_width_digits_is_answered_like_the_ascii_one(assistan
     assert "市致公党" in assistant.ask("１１８").text and "胡伏原" in assistant.ask("４８２号建议是谁提出的？").text
 
 
-@pytest.mark.parametrize("question", ["-1", "1.5", "482,118", "482！", "%%%1", "——１", "01/04", "118 482"])
+@pytest.mark.parametrize("question", ["-1", "1.5", "482,118", "%%%1", "——１", "01/04", "118 482"])
 def test_digits_and_punctuation_that_are_no_proposal_number_get_a_reason(question):
     with pytest.raises(InputError, match="不是建议号，也没有可查的文字"):
         validate_question(question)
@@ -90,7 +90,8 @@ def test_a_number_of_six_or_more_digits_is_said_to_be_no_proposal_number(questio
 
 @pytest.mark.parametrize(
     ("question", "expected"),
-    [("482", "482"), ("第482号", "第482号"), ("482？", "482？"), ("482号建议", "482号建议"),
+    [("482", "482"), ("第482号", "第482号"), ("482？", "482？"), ("482！", "482！"), ("118号呢？", "118号呢？"),
+     ("482号建议", "482号建议"),
      ("99999", "99999"), ("２０２３", "2023"), ("who proposed 482?", "who proposed 482?")],
 )
 def test_bare_proposal_numbers_still_pass(question, expected):
