@@ -145,8 +145,9 @@ def _co_units(doc: Document) -> str:
 # ---------------------------------------------------------------- the letter
 
 
-# Kinds of document a reply letter does not quote as evidence (a briefing does, as background).
-OPINION_KINDS = ("评论",)
+# Kinds of document a reply letter does not quote as evidence of the unit's work (a briefing does,
+# as background): a commentary is an expert's view, another proposal is another deputy's claim.
+NOT_EVIDENCE_KINDS = ("评论", "建议", "提案")
 
 
 def draft_reply(assistant, proposal: str) -> Draft:
@@ -177,9 +178,9 @@ def draft_reply(assistant, proposal: str) -> Draft:
     if greet.startswith("〔"):
         draft.problems.append("无法从资料判断建议人的身份（代表/委员/组织），称呼待补。")
     # only places the proposal itself names: another region's work is not this unit's
-    # and no commentary: an expert's view of national policy is not what this unit has done
+    # and no commentary or other proposal: neither is what this unit has done
     finder = EvidenceFinder(assistant, exclude=_same_docs(assistant, doc), places=places(doc.text),
-                            exclude_kinds=OPINION_KINDS)
+                            exclude_kinds=NOT_EVIDENCE_KINDS)
     cites: dict[tuple[str, int, int], Citation] = {}
     numerals = "一二三四五六七八九十"
     for i, point in enumerate(points):

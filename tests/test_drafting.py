@@ -153,12 +153,14 @@ def test_quotes_are_introduced_as_their_authors(drafts) -> None:
     assert "据《新年第一会 苏州聚焦新型工业化 奋力打造“智造之城”》报道，" in md
 
 
-def test_commentary_is_no_evidence_of_the_replying_units_work(drafts) -> None:
+def test_commentary_and_other_proposals_are_no_evidence_of_the_replying_units_work(assistant, drafts) -> None:
     """An expert's view of national policy ("面向制造强国…健全权利保护…", "我国…企业数量超过4400家")
-    read as the bureau's own record in §一 and §三 of the 118 reply; a gap is marked instead."""
+    and another deputy's proposal ("《关于从科教维度…的建议》提到，…") read as the bureau's own
+    record in the 118 reply; a gap is marked instead."""
     for name in (P482, P118):
-        assert all(not c.doc_id.startswith("评论") for c in drafts[name].citations)
-        assert "一文指出" not in drafts[name].markdown()
+        kinds = {assistant.index.docs[c.doc_id].kind for c in drafts[name].citations}
+        assert not kinds & {"评论", "建议", "提案"}, kinds
+        assert "一文指出" not in drafts[name].markdown() and "建议》提到" not in drafts[name].markdown()
 
 
 def test_old_evidence_is_flagged(assistant) -> None:
