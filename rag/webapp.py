@@ -152,8 +152,9 @@ class WebApp:
 
     def upload(self, paths: list[str] | None, progress: Progress | None = None) -> str:
         """Validate, store and index uploaded files; returns the message for the page."""
-        if not paths:
-            return "请先选择要上传的文件。"
+        if not paths:  # also after the page refused a file over the size limit (its notice is Gradio's own)
+            return (f"请先选择要上传的文件。每个文件不超过 {self.settings.max_file_mb} MB；"
+                    "超过的文件在上传时即被拒绝，不会保存。")
         notes, stored = [], []
         with self.lock:
             staging = Path(tempfile.mkdtemp(prefix="rag-upload-"))
