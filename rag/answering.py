@@ -34,7 +34,7 @@ from rag.documents import Answer, Citation, Document, Field, Hit
 from rag.extraction import Scored, SentenceExtractor
 from rag.overview import answer_overview, asks_whole
 from rag.parts import answer_part, points_at
-from rag.questions import Question, analyse
+from rag.questions import FIELD_FALLBACK, FIELD_LABELS, Question, analyse
 
 NOT_FOUND = "资料中未找到"
 
@@ -268,32 +268,6 @@ BARE_STRIP = " ？?。！!呢吗啊"
 BARE_NUMBER = re.compile(r"第?\s*(\d{1,5})\s*号?\s*(?:建议|提案|议案)?")
 CARD_FIELDS = ("proposer", "host_unit", "co_units", "reply_date", "handling_type", "sign_unit", "sign_date")
 
-# A reply letter names its answering unit and date in the signature instead.
-FIELD_FALLBACK = {
-    "host_unit": ("sign_unit",),
-    "sign_unit": ("host_unit",),
-    "reply_date": ("sign_date",),
-    "sign_date": ("reply_date",),
-}
-
-FIELD_LABELS = {
-    "proposer": "建议人",
-    "host_unit": "主办单位",
-    "co_units": "协办单位",
-    "consulted_units": "会商部门",
-    "reply_date": "答复时间",
-    "handling_type": "办理类型",
-    "deadline": "办理期限",
-    "sign_date": "落款日期",
-    "sign_unit": "落款单位",
-    "publish_date": "发布时间",
-    "title": "标题",
-    "number": "编号",
-    "proposal_title": "所答复的建议",
-    "author": "作者",
-    "source": "来源",
-    "session": "提出会议",
-}
 
 
 def _names_something(part: str) -> bool:

@@ -40,6 +40,33 @@ FIELD_CUES: list[tuple[str, tuple[str, ...]]] = [
     ("source", ("出自哪", "来源是", "哪家媒体", "哪个媒体", "消息来源", "稿件来源", "信息来源")),
 ]
 
+# A reply letter names its answering unit and date in the signature instead.
+FIELD_FALLBACK = {
+    "host_unit": ("sign_unit",),
+    "sign_unit": ("host_unit",),
+    "reply_date": ("sign_date",),
+    "sign_date": ("reply_date",),
+}
+
+FIELD_LABELS = {
+    "proposer": "建议人",
+    "host_unit": "主办单位",
+    "co_units": "协办单位",
+    "consulted_units": "会商部门",
+    "reply_date": "答复时间",
+    "handling_type": "办理类型",
+    "deadline": "办理期限",
+    "sign_date": "落款日期",
+    "sign_unit": "落款单位",
+    "publish_date": "发布时间",
+    "title": "标题",
+    "number": "编号",
+    "proposal_title": "所答复的建议",
+    "author": "作者",
+    "source": "来源",
+    "session": "提出会议",
+}
+
 # "when" + the act asked about names the date field: 哪天发布 → publish_date.
 DATE_FIELD_CUES: list[tuple[str, tuple[str, ...]]] = [
     ("publish_date", ("发布", "发表", "刊发", "上网")),
