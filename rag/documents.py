@@ -55,6 +55,10 @@ class Document:
         f = self.meta.get(key)
         return f.value if f else ""
 
+    def in_fields(self, start: int, end: int) -> bool:
+        """``text[start:end]`` overlaps a parsed metadata field: a header or footer line of the page."""
+        return any(f.start < end and start < f.end for f in self.meta.values())
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "doc_id": self.doc_id,

@@ -157,7 +157,7 @@ class EvidenceFinder:
                 text = doc.text[s:e]
                 if (doc.doc_id, s) in seen or e - s < 8 or _SKIP.search(text) or _MODAL.search(text):
                     continue
-                if text.endswith((":", "：")) or any(f.start < e and s < f.end for f in doc.meta.values()):
+                if text.endswith((":", "：")) or doc.in_fields(s, e):
                     continue  # a lead-in ("主要情况:") or page furniture (title, date line)
                 if heading and not FIGURE_WITH_UNIT.search(text):
                     continue

@@ -152,7 +152,7 @@ def lede(question: str, doc: Document) -> Answer | None:
     for m in _SENTENCE.finditer(doc.text, after):
         if spans and m.end() - spans[0][0] > LEDE_CHARS:
             break
-        if not any(f.start < m.end() and m.start() < f.end for f in doc.meta.values()):
+        if not doc.in_fields(m.start(), m.end()):
             spans.append((m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.end()))
     if not spans:
         return None

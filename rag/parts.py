@@ -136,9 +136,11 @@ def _about(run: list[Recommendation], topic: str) -> Recommendation | None:
     terms = [w for w in jieba.lcut(topic) if len(w) >= 2]
     if not terms:
         return None
-    score = {id(p): 2 * sum(t in p.heading for t in terms) + sum(t in p.body for t in terms) for p in run}
-    best = max(run, key=lambda p: score[id(p)])
-    return best if score[id(best)] >= len(terms) else None
+    def score(p: Recommendation) -> int:
+        return 2 * sum(t in p.heading for t in terms) + sum(t in p.body for t in terms)
+
+    best = max(run, key=score)
+    return best if score(best) >= len(terms) else None
 
 
 def attachment(question: str, doc: Document) -> Answer | None:

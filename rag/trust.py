@@ -149,5 +149,5 @@ class TrustRules:
 
     def _in_fields(self, doc_id: str, start: int, end: int) -> bool:
         """The span overlaps a parsed metadata field: a header or footer line of the page."""
-        return any(f.start < end and start < f.end for f in self.index.docs[doc_id].meta.values())
+        return self.index.docs[doc_id].in_fields(start, end)
 
