@@ -56,13 +56,12 @@ class CachedEncoder:
 # -- pipelines: each maps a question to (ranked passage ids, answer text) -------------
 def build_ours(docs: list[Document], encoder, settings: Settings) -> Pipeline:
     """This project's chunking, hybrid search and extractive answerer over ``docs``, in memory."""
-    from rag.chain import make_answerer
+    from rag.chain import make_answerer, make_searcher
     from rag.chunking import chunk_document
     from rag.glossary import load_glossary
     from rag.index import Index
     from rag.ingest import embed_chunks
     from rag.reranking import make_reranker
-    from rag.retrieval import HybridSearcher
 
     name, dim = (encoder.name, encoder.dim) if encoder else ("none", 0)
     index = Index(embed_model=name, dim=dim, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap)
@@ -72,7 +71,7 @@ def build_ours(docs: list[Document], encoder, settings: Settings) -> Pipeline:
     vectors = embed_chunks(chunks, getattr(encoder, "inner", encoder), workers=settings.embed_workers) if encoder else None
     index.add(docs, chunks, vectors)
     glossary = load_glossary(settings.glossary_file)
-    searcher = HybridSearcher(index, encoder, settings.dense_weight, settings.candidates, settings.rrf_k)
+    searcher = make_searcher(index, encoder, settings, glossary)
     answerer = make_answerer(index, encoder, settings, glossary, make_reranker(settings))
 
     def run(q: str) -> tuple[list[str], str]:

@@ -63,14 +63,13 @@ def speed_level(n_chunks: int, settings_dict: dict, real_vectors: bool, question
 
     import numpy as np
 
-    from rag.chain import make_answerer
+    from rag.chain import make_answerer, make_searcher
     from rag.chunking import chunk_document
     from rag.embedding import UseEncoder
     from rag.glossary import load_glossary
     from rag.index import Index
     from rag.ingest import embed_chunks
     from rag.reranking import make_reranker
-    from rag.retrieval import HybridSearcher
 
     s = Settings(**settings_dict)
     pool, source = sentence_pool()
@@ -100,7 +99,7 @@ def speed_level(n_chunks: int, settings_dict: dict, real_vectors: bool, question
         index.save(Path(tmp))
         disk = sum(f.stat().st_size for f in Path(tmp).rglob("*") if f.is_file())
     glossary = load_glossary(s.glossary_file)
-    searcher = HybridSearcher(index, encoder, s.dense_weight, s.candidates, s.rrf_k)
+    searcher = make_searcher(index, encoder, s, glossary)
     answerer = make_answerer(index, encoder, s, glossary, make_reranker(s))
     for q in questions[:5]:
         answerer.answer(q, searcher.search(q, s.top_k))

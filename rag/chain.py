@@ -25,6 +25,7 @@ from rag.embedding import Encoder, make_encoder
 from rag.glossary import Glossary, load_glossary
 from rag.index import Index, IndexError_, is_outdated
 from rag.ingest import IngestReport, ingest
+from rag.questions import expand
 from rag.reranking import Reranker, make_reranker
 from rag.retrieval import HybridSearcher, PolicyRetriever
 
@@ -140,9 +141,7 @@ class Assistant:
         self.index = index
         self.encoder = encoder
         self.settings = settings
-        self.searcher = HybridSearcher(
-            index, encoder, settings.dense_weight, settings.candidates, settings.rrf_k
-        )
+        self.searcher = make_searcher(index, encoder, settings, glossary)
         self.retriever = PolicyRetriever(searcher=self.searcher, k=settings.top_k)
         # "A？B？" is answered part by part, each from its own search: the question's top chunks
         # may all be about A
@@ -243,6 +242,13 @@ class Assistant:
 
     def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
         return self.searcher.search(question, k or self.settings.top_k)
+
+
+def make_searcher(index: Index, encoder: Encoder | None, settings: Settings, glossary: Glossary | None) -> HybridSearcher:
+    """The hybrid search the settings ask for; with a glossary the question is also searched in
+    the glossary's wordings (rag/retrieval.py)."""
+    rewrite = (lambda q: glossary.search_text(expand(q))) if glossary is not None else None
+    return HybridSearcher(index, encoder, settings.dense_weight, settings.candidates, settings.rrf_k, rewrite)
 
 
 def make_answerer(

@@ -260,7 +260,11 @@ def has_kind(q: Question, text: str) -> bool:
     beyond what the question itself says ("建议号：482" is no answer to a phone number).
     Other kinds of question always pass."""
     if q.want == "number":
-        return any(m.group(0) not in q.text for m in _ANY_NUMBER.finditer(text))
+        if any(m.group(0) not in q.text for m in _ANY_NUMBER.finditer(text)):
+            return True
+        # "比例有多高" is answered by "全覆盖" or "过半" as well as by a percentage
+        asks_share, share = ASKED_FORMS["share"]
+        return bool(asks_share.search(q.text) and share.search(text))
     if q.want == "date":
         return any(m.group(0) not in q.text for m in _ANY_DATE.finditer(text))
     if q.want == "person":

@@ -70,6 +70,17 @@ class Glossary:
             return text
         return self._pattern.sub(lambda m: self._canonical[m.group(0).lower()], text)
 
+    def search_text(self, text: str) -> str:
+        """``text`` in canonical words, followed by the other wordings of every group it uses:
+        a search query that finds a passage whichever wording the passage has (rag/retrieval.py).
+
+        >>> Glossary.from_lines(["全球 | 全世界 | 世界上", "算力 | 计算能力"]).search_text("世界上的计算能力")
+        '全球的算力 全世界 世界上 计算能力'
+        """
+        canonical = self.normalize(text)
+        others = [w for g in self.groups if g[0] in canonical for w in g[1:]]
+        return " ".join([canonical, *others])
+
 
 def load_glossary(setting: str) -> Glossary | None:
     """The glossary a ``RAG_GLOSSARY_FILE`` setting names: "" = the bundled one, "none" = off."""

@@ -57,3 +57,19 @@ def test_a_paraphrase_is_answered_only_with_the_glossary(assistant):
     with_glossary = _answer(assistant, load_glossary(""), PARAPHRASE)
     assert without.refused
     assert not with_glossary.refused and "数据得地" in with_glossary.text
+
+
+def test_the_question_is_also_searched_in_the_glossarys_wording(assistant):
+    """"在沪苏浙皖地区，电动车的出厂速度有多快" shares almost no word with "平均不到10秒,就有一辆
+    新能源汽车在长三角下线" as written; searched also in canonical words (长三角, 新能源汽车,
+    下线) it finds that chunk."""
+    from rag.chain import make_searcher
+
+    question = "在沪苏浙皖地区，电动车的出厂速度有多快？"
+
+    def finds(glossary) -> bool:
+        searcher = make_searcher(assistant.index, assistant.encoder, assistant.settings, glossary)
+        return any("不到10秒" in h.chunk.text for h in searcher.search(question, 5))
+
+    assert not finds(None)
+    assert finds(load_glossary(""))

@@ -197,3 +197,19 @@ def test_an_address_asked_needs_a_street_address(assistant):
 def test_a_quote_stops_before_the_lead_in_of_a_list(assistant):
     a = assistant.ask("新年第一会是哪天召开的？")
     assert "主要情况:" not in a.text
+
+
+def test_a_share_asked_for_is_answered_by_a_share_without_digits():
+    """"比例有多高" wants a share; "实现规模以上工业企业全覆盖" is one, though it has no digit.
+    A question asking how many, not what share, still needs a number."""
+    from rag.cues import has_kind
+
+    sentence = "智能化改造和数字化转型实现规模以上工业企业全覆盖。"
+    assert has_kind(analyse("做过智改数转的企业比例有多高？"), sentence)
+    assert not has_kind(analyse("做过智改数转的企业有多少家？"), sentence)
+    assert has_kind(analyse("做过智改数转的企业有多少家？"), "共有1200家企业完成智改数转。")
+
+
+def test_a_paraphrase_asking_a_share_is_answered(assistant):
+    a = assistant.ask("苏州上规模的制造企业中，做过智改数转的比例有多高？")
+    assert not a.refused and "全覆盖" in a.text
