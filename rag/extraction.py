@@ -47,6 +47,8 @@ _NEXT_POINT = re.compile(r"[一二三四五六七八九十]{1,2}是|第[一二�
 # A sentence opening that points back at the one before it.
 _BACK_REFERENCE = re.compile(r"(?:因此|所以|故|这|此|该|其|它|他|她|牠)")
 _CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
+# "多少家", "几个": a question word with its counter.
+_HOW_MANY = re.compile(r"(?:多少|几)[个家项件名位次所座条种类批]?")
 
 
 class SentenceExtractor(TrustRules):
@@ -127,7 +129,10 @@ class SentenceExtractor(TrustRules):
         number = NUMBER_TERM.sub("", expand(question)) if self.expand else NUMBER_TERM.sub("", question)
         number = self._norm(number)
         w = {t: bm.idf(t) for t in words(number) if not QUESTION_WORD.search(t)}
-        for t in bigrams(number):
+        # "有多少家工业企业" would give the bigrams 有多, 少家, 家工: they straddle the question
+        # word, say nothing about the answer, and weighed a third of that question (gold +1,
+        # held-out and CMRC trial unchanged; cutting every question word too lost 0.4 on CMRC)
+        for t in bigrams(_HOW_MANY.sub(" ", number)):
             if not QUESTION_WORD.search(t):
                 w.setdefault(t, 0.5 * bm.idf(t))
         return w

@@ -87,6 +87,8 @@ WANT_CUES: list[tuple[str, tuple[str, ...]]] = [
     ("list", ("哪些", "有什么", "举措", "措施", "方面", "做法", "建议")),
 ]
 
+# "规模较小的公司", "规模以上企业", "上规模的": a size that describes, not one asked for.
+_SIZE_AS_MODIFIER = re.compile(r"上规模|规模(?=较|以上|以下|化|[大小]的|不大|不小)")
 # A proposal number: 第1002号, or 482号 followed by 建议/提案/议案/答复 ("3号船" is not one).
 _NUMBER_REF = re.compile(r"第\s*(\d{1,5})\s*号|(?<!\d)(\d{1,5})\s*号(?=建议|提案|议案|答复|代表建议)")
 # Metadata belongs to a document: the question must name one (a number, 《title》, or its kind).
@@ -141,7 +143,7 @@ def analyse(text: str) -> Question:
     q.field = _first_cue(text, FIELD_CUES) if (q.number or _DOC_REF.search(text)) else None
     if q.field == "host_unit" and _PROPOSER_UNIT.search(text):
         q.field = "proposer"  # "建议人是哪个单位的": the proposer's, not the handling unit
-    q.want = _first_cue(text, WANT_CUES) or "general"
+    q.want = _first_cue(_SIZE_AS_MODIFIER.sub("", text), WANT_CUES) or "general"
     if q.field is None and q.want == "date" and (q.number or _DOC_REF.search(text)):
         q.field = _first_cue(text, DATE_FIELD_CUES)
     if q.field in ("proposer", "author"):

@@ -350,3 +350,16 @@ def test_an_empty_field_on_the_page_is_said_to_be_empty(assistant):
 def test_who_signed_a_reply_is_its_signing_unit(assistant):
     assert "落款单位是江苏省工业和信息化厅" in assistant.ask("1002号答复函是谁签发的？").text
     assert "落款日期是2021年6月18日" in assistant.ask("1002号答复函什么时候签发的？").text
+
+
+def test_the_bigrams_of_how_many_are_not_content(assistant):
+    """"有多少家工业企业": 有多, 少家 and 家工 say nothing of the answer; with them the 12家 of
+    "绿色设计示范企业12家" outscored "工业企业16万家"."""
+    from rag.cues import coverage
+
+    ex = assistant.answerer
+    w = ex._term_weights("苏州有多少家工业企业？")
+    assert not {"有多", "少家", "家工"} & set(w) and {"苏州", "工业", "企业", "业企"} <= set(w)
+    many = coverage(w, ex._norm("苏州规上工业总产值保持4万亿元以上量级,工业企业16万家"))
+    few = coverage(w, ex._norm("目前,苏州已有国家工业产品绿色设计示范企业12家"))
+    assert many > few  # 业企 is only in 工业企业; with 家工 the 12家 sentence held as much

@@ -213,3 +213,17 @@ def test_a_share_asked_for_is_answered_by_a_share_without_digits():
 def test_a_paraphrase_asking_a_share_is_answered(assistant):
     a = assistant.ask("苏州上规模的制造企业中，做过智改数转的比例有多高？")
     assert not a.refused and "全覆盖" in a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "want"),
+    [
+        ("规模较小的公司在智能化场景建设中处境如何？", "general"),  # a size that describes the firms
+        ("上规模的企业转型得怎么样？", "general"),
+        ("苏州规模以上工业企业有多少家？", "number"),
+        ("苏州人工智能产业规模？", "number"),  # the size asked for
+        ("苏州算力规模有多大？", "number"),
+    ],
+)
+def test_a_size_that_describes_is_not_a_size_asked_for(question, want):
+    assert analyse(question).want == want
