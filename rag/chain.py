@@ -265,7 +265,8 @@ def make_answerer(
     encoder = encoder if settings.semantic_rerank else None
     answerer = ExtractiveAnswerer(index, encoder=encoder, glossary=glossary, reranker=reranker, search=search)
     if encoder is not None and encoder.name != DEFAULT_EMBED_MODEL:
-        answerer.sem_trust = 2.0  # the cosine threshold was measured with USE only: off (docs/quality.md)
+        # the cosine thresholds were measured with USE only: off (docs/quality.md)
+        answerer.sem_trust = answerer.pair_trust = 2.0
     return answerer
 
 

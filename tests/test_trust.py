@@ -75,7 +75,8 @@ def test_sentences_are_reranked_by_the_index_encoder_and_trusted_only_for_use(as
     assert other.encoder is counting_encoder and other.sem_trust > 1  # threshold measured with USE only
     counting_encoder.name = DEFAULT_EMBED_MODEL
     use_like = make_answerer(assistant.index, counting_encoder, s, None)
-    assert use_like.sem_trust == 0.5
+    assert use_like.sem_trust == 0.5 and use_like.pair_trust == 0.5
+    assert other.pair_trust > 1
     s_off = type(s)(**{**s.__dict__, "semantic_rerank": False})
     assert make_answerer(assistant.index, counting_encoder, s_off, None).encoder is None
 
@@ -227,3 +228,20 @@ def test_a_paraphrase_asking_a_share_is_answered(assistant):
 )
 def test_a_size_that_describes_is_not_a_size_asked_for(question, want):
     assert analyse(question).want == want
+
+
+@pytest.mark.parametrize(
+    ("coverage", "cosine", "trusted"),
+    [(0.13, 0.40, True), (0.13, 0.30, False), (0.10, 0.45, False), (0.20, 0.0, True), (0.05, 0.5, True)],
+)
+def test_words_and_meaning_together_can_trust_a_paraphrase(assistant, coverage, cosine, trusted):
+    """Neither 13% of the question's weight nor a cosine of 0.4 is enough alone; together they
+    are (pair_min 0.12, pair_trust 0.5).  The sentence is the answer to the paraphrase."""
+    from rag.trust import Scored
+
+    question = "要为不同门类的本地工厂量身定做转型办法，胡伏原强调得先有哪种思路打底？"
+    doc = next(d for d in assistant.index.docs.values() if d.value("number") == "482")
+    start = doc.text.index("同时,还要坚持“先立后破”")
+    end = doc.text.index("。", start) + 1
+    best = Scored(doc.doc_id, start, end, score=1.0, coverage=coverage, rank=0, semantic=cosine)
+    assert assistant.answerer._trusted(analyse(question), best) is trusted
