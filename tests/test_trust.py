@@ -245,3 +245,24 @@ def test_words_and_meaning_together_can_trust_a_paraphrase(assistant, coverage, 
     end = doc.text.index("。", start) + 1
     best = Scored(doc.doc_id, start, end, score=1.0, coverage=coverage, rank=0, semantic=cosine)
     assert assistant.answerer._trusted(analyse(question), best) is trusted
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "other"),
+    [
+        ("2023年苏州全市工业增加值是多少亿元？", "2023年,我国制造业增加值达33万亿元", True),
+        ("2023年全国制造业增加值占GDP的比重是多少？", "2023年,苏州市数字经济核心产业增加值占GDP比重为16.2%", True),
+        ("苏州的智能车间数量在全国排第几？", "其中,集聚“灯塔工厂”7家,数量位居全国第一", False),  # ranks Suzhou
+        ("苏州作为工业重镇有什么定位？", "苏州作为我国的工业重镇,创新大市", False),
+        ("我国制造业增加值是多少？", "2023年,我国制造业增加值达33万亿元", False),
+    ],
+)
+def test_the_country_does_not_answer_for_a_city_nor_a_city_for_the_country(question, sentence, other):
+    from rag.trust import TrustRules
+
+    assert TrustRules._other_scope(analyse(question), sentence) is other
+
+
+def test_a_city_question_is_refused_when_only_the_national_figure_stands(assistant):
+    a = assistant.ask("2023年苏州全市工业增加值是多少亿元？")
+    assert a.refused and any("我国制造业增加值" in c.quote for c in a.closest)
