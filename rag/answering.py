@@ -28,8 +28,10 @@ from __future__ import annotations
 import re
 
 from rag.catalog import answer_catalog
+from rag.chunking import is_heading
 from rag.citations import CLOSEST_NOTE, MARKER, make_citation, one_line
 from rag.compound import COMPARES, split_question
+from rag.cues import novelty
 from rag.documents import Answer, Citation, Document, Field, Hit
 from rag.extraction import Scored, SentenceExtractor
 from rag.overview import answer_overview, asks_whole
@@ -118,6 +120,7 @@ class ExtractiveAnswerer(SentenceExtractor):
         # The page's header and footer lines (建议人：…, 2024 01/04) answer questions about the
         # document, which its fields answer above; for any other question they are no answer.
         content = [r for r in ranked if not self._in_fields(r.doc_id, r.start, r.end)]
+        content = self._under_heading(q, content)
         if not content or not self._trusted(q, content[0]):
             return self.refuse(question, hits, closest=self._closest(q, ranked))
         ranked = content
@@ -130,6 +133,23 @@ class ExtractiveAnswerer(SentenceExtractor):
         cites = [make_citation(i + 1, self.index.docs[d], a, b) for i, (d, a, b) in enumerate(spans)]
         text = "".join(f"{c.quote}[{c.n}]" for c in cites)
         return Answer(question=question, text=text, citations=cites, hits=hits)
+
+    def _under_heading(self, q: Question, content: list[Scored]) -> list[Scored]:
+        """A heading or label line that matches the question ("【学习金句】", "答复内容:") says
+        what follows: when it is not itself an answer, the sentence after it is tried first."""
+        if not content:
+            return content
+        best = content[0]
+        line = self.index.docs[best.doc_id].text[best.start : best.end].strip()
+        repeats = is_heading(line) and novelty(line, q.text) < 0.5  # the question names the heading
+        if not (repeats or self._is_label(best)) or self._trusted(q, best):
+            return content
+        after = [s for s in content if s.doc_id == best.doc_id and s.start >= best.end]
+        nxt = min(after, key=lambda s: s.start, default=None)
+        text = self.index.docs[best.doc_id].text
+        if nxt is None or text[best.end : nxt.start].strip() or not self._trusted(q, nxt):
+            return content  # only the very next sentence is what the heading heads
+        return [nxt] + [s for s in content if s is not nxt]
 
     def refuse(
         self, question: str, hits: list[Hit], why: str = "", closest: list[Citation] | None = None

@@ -38,6 +38,7 @@ FIELD_CUES: list[tuple[str, tuple[str, ...]]] = [
     ("number", ("建议号", "提案号", "编号", "第几号", "多少号")),
     ("author", ("作者", "谁写的", "撰写")),
     ("source", ("出自哪", "来源是", "哪家媒体", "哪个媒体", "消息来源", "稿件来源", "信息来源")),
+    ("reporters", ("记者", "谁采写", "采写")),
 ]
 
 # A reply letter names its answering unit and date in the signature instead.
@@ -64,6 +65,7 @@ FIELD_LABELS = {
     "proposal_title": "所答复的建议",
     "author": "作者",
     "source": "来源",
+    "reporters": "记者",
     "session": "提出会议",
 }
 
@@ -87,6 +89,7 @@ WANT_CUES: list[tuple[str, tuple[str, ...]]] = [
     ("list", ("哪些", "有什么", "举措", "措施", "方面", "做法", "建议")),
 ]
 
+_HELD = re.compile(r"召开|举办|举行|组织")
 # "规模较小的公司", "规模以上企业", "上规模的": a size that describes, not one asked for.
 _SIZE_AS_MODIFIER = re.compile(r"上规模|规模(?=较|以上|以下|化|[大小]的|不大|不小)")
 # A proposal number: 第1002号, or 482号 followed by 建议/提案/议案/答复 ("3号船" is not one).
@@ -141,6 +144,8 @@ def analyse(text: str) -> Question:
     if m:
         q.number = m.group(1) or m.group(2)
     q.field = _first_cue(text, FIELD_CUES) if (q.number or _DOC_REF.search(text)) else None
+    if q.field == "session" and _HELD.search(text):
+        q.field = None  # "下一步还会适时召开什么会议": a meeting the text plans, not the proposal's session
     if q.field == "host_unit" and _PROPOSER_UNIT.search(text):
         q.field = "proposer"  # "建议人是哪个单位的": the proposer's, not the handling unit
     q.want = _first_cue(_SIZE_AS_MODIFIER.sub("", text), WANT_CUES) or "general"

@@ -363,3 +363,25 @@ def test_the_bigrams_of_how_many_are_not_content(assistant):
     many = coverage(w, ex._norm("苏州规上工业总产值保持4万亿元以上量级,工业企业16万家"))
     few = coverage(w, ex._norm("目前,苏州已有国家工业产品绿色设计示范企业12家"))
     assert many > few  # 业企 is only in 工业企业; with 家工 the 12家 sentence held as much
+
+
+def test_a_heading_the_question_names_is_answered_by_the_text_under_it(assistant):
+    """"【学习金句】" holds nothing the question lacks; the sentence under it is the answer."""
+    a = assistant.ask("评论开头的“学习金句”要求加强哪两类创新的融合？")
+    assert not a.refused and "加强科教创新和产业创新融合" in a.text
+    assert a.citations[0].quote.startswith("把科技创新摆到更加突出的位置")
+
+
+def test_the_reporters_of_a_news_item_are_a_field(assistant):
+    a = assistant.ask("“新年第一会”那篇新闻署名的记者里，除了耿昊东、庞淑婕还有谁？")
+    assert not a.refused and "郭彧" in a.text and "记者" in a.text
+
+
+def test_a_meeting_the_reply_plans_is_content_not_the_proposals_session(assistant):
+    """"下一步还会适时召开什么会议" asks what the letter says, not 提出会议 (省十三届人大四次会议)."""
+    from rag.questions import analyse
+
+    assert analyse("答复函说下一步还会适时召开什么会议？").field is None
+    assert analyse("1002号建议是在什么会议上提出的？").field == "session"
+    a = assistant.ask("除了组织专家宣传解读智能车间建设指南，答复函说下一步还会适时召开什么会议？")
+    assert not a.refused and "现场推进会" in a.text

@@ -93,6 +93,7 @@ def test_news(docs: dict[str, Document]) -> None:
     assert v["publish_date"] == "2024-01-04 10:20"
     assert v["title"] == "新年第一会 苏州聚焦新型工业化 奋力打造“智造之城”"
     assert v["source"] == "江苏广电苏州中心站"
+    assert v["reporters"] == "耿昊东 庞淑婕 郭彧"  # "(来源:江苏广电苏州中心站/耿昊东 庞淑婕 郭彧 编辑/汪泽)"
     f = doc.meta["publish_date"]  # normalised value, but the span is the original date
     assert [p for p in doc.text[f.start : f.end].split()] == ["2024", "01/04", "10:20"]
 
@@ -199,3 +200,8 @@ def test_a_role_written_with_the_proposer_is_read_once(text: str, name: str, rol
     meta = extract_metadata(text)
     assert meta["proposer"].value == name
     assert (meta["proposer_role"].value if meta.get("proposer_role") else None) == role
+
+
+def test_reporters_follow_the_outlet_in_the_source_line() -> None:
+    assert extract_metadata("正文。\n(来源:新华社/张三 李四)\n")["reporters"].value == "张三 李四"
+    assert "reporters" not in extract_metadata("来源:苏州日报\n")
