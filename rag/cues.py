@@ -45,7 +45,11 @@ _RELATION_CUES = [
     (re.compile(r"作用|功能|用途|功效|用于|目的|目标"), re.compile(r"用于|用来|可以|能够|作用|功能|目的|目标|旨在|以便|为了")),
 ]
 # Looser than _KIND: used by the trust rule for weak evidence, where any number or date will do.
-_ANY_NUMBER = re.compile(r"\d+(?:\.\d+)?[ \t]*(?:%|％|[\u4e00-\u9fffA-Za-z])|[一二两三四五六七八九十百千万]+[\u4e00-\u9fff]")
+# "一家从事铝压铸的企业", "一批", "一些" are "a" and "some", not a count.
+_ANY_NUMBER = re.compile(
+    r"\d+(?:\.\d+)?[ \t]*(?:%|％|[\u4e00-\u9fffA-Za-z])"
+    r"|(?:[二两三四五六七八九十百千万]|一(?![个家种批项位条类部座名套些]))[一二两三四五六七八九十百千万]*[\u4e00-\u9fff]"
+)
 _ANY_DATE = re.compile(
     r"\d{1,4}\s*[年月日]|\d{4}-\d{1,2}|[一二三四五六七八九十〇]+[年月日]|世纪|年代|朝|初年|末年|时期"
     r"|(?<![目至当])(?:去|今|前|明|近)年|年初|年底|年末|[上下]半年"  # "去年以来,省工信厅建立了…": a date, said relatively

@@ -266,3 +266,13 @@ def test_the_country_does_not_answer_for_a_city_nor_a_city_for_the_country(quest
 def test_a_city_question_is_refused_when_only_the_national_figure_stands(assistant):
     a = assistant.ask("2023年苏州全市工业增加值是多少亿元？")
     assert a.refused and any("我国制造业增加值" in c.quote for c in a.closest)
+
+
+def test_a_before_a_counter_is_not_a_count():
+    """"是一家从事铝压铸的企业" says "a firm", which answers no 提升了多少; 一千家, 十一个 are counts."""
+    from rag.cues import has_kind
+
+    q = analyse("无锡豪达工艺品公司完成智能化改造后，生产效率提升了多少？")
+    assert not has_kind(q, "无锡豪达工艺品公司是一家从事铝压铸的科技型中小企业")
+    assert not has_kind(q, "培育一批专业化服务机构")
+    assert has_kind(q, "累计一千家企业") and has_kind(q, "建成十一个平台") and has_kind(q, "效率提升30%")
