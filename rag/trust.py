@@ -22,6 +22,8 @@ from rag.questions import Question, expand, places
 # Bigrams and words that only say "this is a question".
 QUESTION_WORD = re.compile(r"什么|哪|谁|几|多少|何|怎|吗|呢")
 NUMBER_TERM = re.compile(r"第?\s*\d{1,5}\s*号(?:建议|提案|议案)?(?=建议|提案|议案|答复|的|$)")
+# Forms a paragraph may state once before its sentences ("2023年,…"; "1月3日,…").
+_DATED_FORMS = ("year", "month")
 # The whole country, asked about or named as a sentence's subject ("全国第一" ranks a city).
 _NATION_ASKED = re.compile(r"全国|我国|中国|国内")
 _NATION_SAID = re.compile(r"我国|中国")
@@ -67,7 +69,12 @@ class TrustRules:
         # The form of answer asked for (a number of 亿, a year, an age…) must be in the sentence
         # or just before it ("2023年,…" opens a paragraph).
         evidence = doc.text[max(0, best.start - 40) : best.end]
-        if not shows_forms(q.text, evidence, self.forms):
+        dated = tuple(f for f in self.forms if f in _DATED_FORMS)
+        if not shows_forms(q.text, evidence, dated):
+            return False
+        # ...any other form in the sentence itself: "苏州高新区" a sentence earlier does not say
+        # which district the sentence's "模速空间" is in
+        if not shows_forms(q.text, sentence, tuple(f for f in self.forms if f not in _DATED_FORMS)):
             return False
         if self.members and not lists_members(q.text, sentence):
             return False

@@ -276,3 +276,20 @@ def test_a_before_a_counter_is_not_a_count():
     assert not has_kind(q, "无锡豪达工艺品公司是一家从事铝压铸的科技型中小企业")
     assert not has_kind(q, "培育一批专业化服务机构")
     assert has_kind(q, "累计一千家企业") and has_kind(q, "建成十一个平台") and has_kind(q, "效率提升30%")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["上海的“模速空间”设在上海哪个区？", "上海交通大学苏州人工智能超算平台位于苏州哪个区？"],
+)
+def test_a_form_asked_for_must_be_in_the_sentence_not_the_one_before(assistant, question):
+    """A district named in the sentence before does not say where the sentence's place is."""
+    a = assistant.ask(question)
+    assert a.refused, a.text
+
+
+def test_the_asked_form_is_read_from_the_text_given():
+    from rag.cues import shows_forms
+
+    assert shows_forms("哪一年新增的？", "2023年,苏州新增国家级绿色工厂21家。")
+    assert not shows_forms("位于哪个区？", "借鉴上海设“模速空间”,推动企业定向合作。")
