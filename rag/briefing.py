@@ -81,7 +81,10 @@ def relevant_sentences(finder: EvidenceFinder, topic: str) -> list[Found]:
         text = doc.text[s:e]
         own, ctx = coverage(terms, text), coverage(terms, finder.context(doc, s))
         cov = max(own, min(1.0, own + 0.5 * ctx))
-        if own > 0 and cov >= MIN_COVERAGE:
+        # a figure under a heading about the topic is the topic's ("（一）我市“人工智能+产业”融合
+        # 发展现状" → "集聚“灯塔工厂”7家"), though the sentence does not repeat the topic
+        figure_under = own == 0 and ctx >= 0.99 and bool(FIGURE_WITH_UNIT.search(text))
+        if (own > 0 and cov >= MIN_COVERAGE) or figure_under:
             score = cov + 0.3 * own + (0.2 if FIGURE_WITH_UNIT.search(text) else 0.0)
             score += 0.1 if _DATE.search(text) and _EVENT.search(text) else 0.0  # a dated event
             score += 0.1 if len(text) >= 30 else 0.0  # says something, not just a slogan

@@ -55,6 +55,14 @@ def test_figures_table(assistant, ai) -> None:
     assert any(r[0] == "4家" and "智能计算中心" in r[1] for r in table.rows)
 
 
+def test_a_figure_under_a_heading_about_the_topic_is_a_key_figure(assistant) -> None:
+    """"集聚“灯塔工厂”7家" stands under "（一）我市“人工智能+产业”融合发展现状" and does not
+    repeat 人工智能 itself; it is one of the topic's figures all the same."""
+    (table,) = part(brief(assistant, "人工智能"), "二、关键数据")
+    assert any(r[0] == "7家" and "灯塔工厂" in r[1] for r in table.rows)
+    assert any(r[0] == "16个" and "大模型" in r[1] for r in table.rows)
+
+
 def test_timeline_from_three_documents(ai) -> None:
     (table,) = part(ai, "三、时间线")
     assert table.rows[0] == ["时间", "事件（原文）", "来源"]
