@@ -32,6 +32,9 @@ _KIND = {
     "place": _PLACE,
     "person": _PERSON,
 }
+# "多长时间" is answered by a length of time ("二十年", "不到10秒"), not a date ("1981年").
+_ASKS_DURATION = re.compile(r"多长时间|多少时间|多久")
+_DURATION = re.compile(r"(?<!\d)(?:\d{1,3}(?:\.\d+)?|[一二两三四五六七八九十百半]+)\s*(?:个)?(?:年|月|周|天|日|小时|分钟|秒)")
 # (what the question asks, how texts usually state it): general Chinese phrasing, not corpus facts.
 _RELATION_CUES = [
     (re.compile(r"别名|别称|又称|又叫|还叫|也叫|俗称|简称|称之为|称为什么|又被称"),
@@ -85,7 +88,7 @@ def type_bonus(q: Question, sent: str) -> float:
     """1.0 when the sentence holds the kind of answer asked for, beyond what the question says;
     0.5 for a list question when the sentence enumerates (、 or 一是…)."""
     want = q.want
-    pattern = _KIND.get(want)
+    pattern = _DURATION if want == "number" and _ASKS_DURATION.search(q.text) else _KIND.get(want)
     if pattern is not None:
         return 1.0 if any(m.group(0) not in q.text for m in pattern.finditer(sent)) else 0.0
     if want == "list":

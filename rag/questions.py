@@ -78,6 +78,7 @@ DATE_FIELD_CUES: list[tuple[str, tuple[str, ...]]] = [
 
 WANT_CUES: list[tuple[str, tuple[str, ...]]] = [
     ("reason", ("为什么", "原因", "为何", "因何", "why")),
+    ("number", ("多长时间", "多少时间")),  # a duration ("不到10秒"), not a date
     ("date", ("什么时候", "何时", "哪年", "哪一年", "哪天", "日期", "时间", "哪个朝代", "年代", "哪一天", "几月", "几点",
               "时刻")),
     ("list", ("哪几",)),  # "哪几套体系" asks which, not how many
@@ -89,6 +90,7 @@ WANT_CUES: list[tuple[str, tuple[str, ...]]] = [
     ("list", ("哪些", "有什么", "举措", "措施", "方面", "做法", "建议")),
 ]
 
+_WHO_MORE = re.compile(r"谁(?:的|家)?\S{0,12}?(?:更|最)?(?:多|少|大|小|高|低|强|弱|快|慢|领先|靠前)")
 _HELD = re.compile(r"召开|举办|举行|组织")
 # "规模较小的公司", "规模以上企业", "上规模的": a size that describes, not one asked for.
 _SIZE_AS_MODIFIER = re.compile(r"上规模|规模(?=较|以上|以下|化|[大小]的|不大|不小)")
@@ -149,6 +151,8 @@ def analyse(text: str) -> Question:
     if q.field == "host_unit" and _PROPOSER_UNIT.search(text):
         q.field = "proposer"  # "建议人是哪个单位的": the proposer's, not the handling unit
     q.want = _first_cue(_SIZE_AS_MODIFIER.sub("", text), WANT_CUES) or "general"
+    if q.want == "person" and _WHO_MORE.search(text):
+        q.want = "general"  # "苏州和北京谁的企业多": a comparison of the two, not a person
     if q.field is None and q.want == "date" and (q.number or _DOC_REF.search(text)):
         q.field = _first_cue(text, DATE_FIELD_CUES)
     if q.field in ("proposer", "author"):

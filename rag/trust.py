@@ -24,6 +24,12 @@ QUESTION_WORD = re.compile(r"什么|哪|谁|几|多少|何|怎|吗|呢")
 NUMBER_TERM = re.compile(r"第?\s*\d{1,5}\s*号(?:建议|提案|议案)?(?=建议|提案|议案|答复|的|$)")
 # Forms a paragraph may state once before its sentences ("2023年,…"; "1月3日,…").
 _DATED_FORMS = ("year", "month")
+# A post held by a person ("副局长", "厅长", "主委"): the longest match, 副 included.
+_ROLE = re.compile(
+    r"(?:常务)?副?(?:局长|厅长|市长|省长|区长|县长|主任|书记|部长|主席|院长|校长|董事长|总经理|主委|处长|科长|秘书长)"
+)
+_ASKS_NEW = re.compile(r"新增|新获|新评|增加了|多了")
+_SAYS_NEW = re.compile(r"新增|新获|新评|新认定|新建|增加|比上年|同比")
 # The whole country, asked about or named as a sentence's subject ("全国第一" ranks a city).
 _NATION_ASKED = re.compile(r"全国|我国|中国|国内")
 _NATION_SAID = re.compile(r"我国|中国")
@@ -78,6 +84,8 @@ class TrustRules:
             return False
         if self.members and not lists_members(q.text, sentence):
             return False
+        if not self._holds_role(q, evidence) or not self._holds_change(q, sentence):
+            return False
         if self.key_terms and not self._key_terms_near(q, best, doc):
             return False
         if not all(o in doc.text for o in q.orgs):
@@ -122,6 +130,21 @@ class TrustRules:
         if not said or any(a in local for a in named):
             return False
         return not any(a in s or s in a for a in asked for s in said)
+
+    @staticmethod
+    def _holds_role(q: Question, evidence: str) -> bool:
+        """"副局长是谁" is not answered by "局长万利表示": the post asked about must be named,
+        with its 副 when asked."""
+        role = _ROLE.search(q.text)
+        if role is None or q.want != "person":
+            return True
+        found = [m.group(0) for m in _ROLE.finditer(evidence)]
+        return role.group(0) in found
+
+    @staticmethod
+    def _holds_change(q: Question, sentence: str) -> bool:
+        """"2023年新增了多少家" is not answered by a running total ("累计获批…77家")."""
+        return not (_ASKS_NEW.search(q.text) and "累计" in sentence and not _SAYS_NEW.search(sentence))
 
     @staticmethod
     def _other_scope(q: Question, local: str) -> bool:

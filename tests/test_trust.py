@@ -293,3 +293,35 @@ def test_the_asked_form_is_read_from_the_text_given():
 
     assert shows_forms("哪一年新增的？", "2023年,苏州新增国家级绿色工厂21家。")
     assert not shows_forms("位于哪个区？", "借鉴上海设“模速空间”,推动企业定向合作。")
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        ("苏州市工信局副局长是谁？", True),  # only 局长万利 is named
+        ("江苏省工信厅厅长是谁？", True),
+        ("苏州市工信局局长是谁？", False),
+        ("苏州国家级绿色工厂有多少家是2023年新增的？", True),  # 累计获批…77家 is a running total
+        ("苏州新增了几家灯塔工厂？", False),  # 新增全球“灯塔工厂”2家,累计7家
+    ],
+)
+def test_the_post_and_the_change_asked_about_must_be_stated(assistant, question, refused):
+    assert assistant.ask(question).refused is refused
+
+
+@pytest.mark.parametrize(
+    ("question", "want"),
+    [
+        ("苏州和北京谁的人工智能核心企业多？", "general"),  # a comparison, not a person
+        ("118号建议是谁提的？", "person"),
+        ("长三角多长时间下线一辆新能源汽车？", "number"),  # a duration, not a date
+        ("答复时间是什么时候？", "date"),
+    ],
+)
+def test_comparisons_and_durations_are_not_people_and_dates(question, want):
+    assert analyse(question).want == want
+
+
+def test_a_duration_is_answered(assistant):
+    a = assistant.ask("长三角多长时间下线一辆新能源汽车？")
+    assert not a.refused and "不到10秒" in a.text
