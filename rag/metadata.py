@@ -96,6 +96,9 @@ def extract_metadata(text: str, doc_id: str = "") -> dict[str, Field]:
         # "(来源:江苏广电苏州中心站/耿昊东 庞淑婕 郭彧 编辑/汪泽)": the reporters follow the outlet
         reporters=_search(_label("信息来源", "文章来源", "稿件来源", "来源") + _COLON_1L + _TOKEN
                           + r"/(?P<v>[^\s/()（）|:：][^\n/()（）|:：]*?)(?=\s*(?:编辑|责编|[)）/]|$))", text),
+        # "编辑/汪泽" after the reporters, "【编辑:曹子健】" after the author
+        editor=_search(_label("责任编辑", "责编", "编辑") + r"[ \t]*[:：/][ \t]*"
+                       + rf"(?P<v>{_TOKEN})(?=[\s|/)）】\]【\[]|$)", text),
         author=_search(_label("作者", "撰稿", "撰文") + _COLON_1L
                        + rf"(?P<v>{_TOKEN}){_TOKEN_END}", text),
     )

@@ -39,6 +39,7 @@ FIELD_CUES: list[tuple[str, tuple[str, ...]]] = [
     ("author", ("作者", "谁写的", "撰写")),
     ("source", ("出自哪", "来源是", "哪家媒体", "哪个媒体", "消息来源", "稿件来源", "信息来源")),
     ("reporters", ("记者", "谁采写", "采写")),
+    ("editor", ("编辑", "责编")),
 ]
 
 # A reply letter names its answering unit and date in the signature instead.
@@ -47,6 +48,7 @@ FIELD_FALLBACK = {
     "sign_unit": ("host_unit",),
     "reply_date": ("sign_date",),
     "sign_date": ("reply_date",),
+    "co_units": ("consulted_units",),  # a reply letter names the departments it consulted instead
 }
 
 FIELD_LABELS = {
@@ -66,6 +68,7 @@ FIELD_LABELS = {
     "author": "作者",
     "source": "来源",
     "reporters": "记者",
+    "editor": "编辑",
     "session": "提出会议",
 }
 

@@ -385,3 +385,26 @@ def test_a_meeting_the_reply_plans_is_content_not_the_proposals_session(assistan
     assert analyse("1002号建议是在什么会议上提出的？").field == "session"
     a = assistant.ask("除了组织专家宣传解读智能车间建设指南，答复函说下一步还会适时召开什么会议？")
     assert not a.refused and "现场推进会" in a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("新闻的编辑是谁？", "汪泽"),  # "(来源:…/耿昊东 庞淑婕 郭彧 编辑/汪泽)"
+        ("评论文章的编辑是谁？", "曹子健"),  # "【编辑:曹子健】"
+        ("482号建议的建议人是哪个单位的？", "没有写明其所在单位"),  # 胡伏原, a person
+        ("1002号建议的协办单位有哪些？", "会商部门是省发展改革委、教育厅、科技厅"),
+    ],
+)
+def test_more_fields_and_what_they_do_not_say(assistant, question, says):
+    a = assistant.ask(question)
+    assert not a.refused and says in a.text, a.text
+
+
+@pytest.mark.parametrize(
+    "question", ["482号建议的答复函里写了什么？", "482号建议的答复函落款是什么？", "118号建议的答复函是谁签发的？"]
+)
+def test_a_reply_letter_the_corpus_lacks_is_said_to_be_missing(assistant, question):
+    """Not the proposal's own points, nor its host unit as if it signed the letter."""
+    a = assistant.ask(question)
+    assert a.refused and "附件没有收进资料库" in a.text, a.text

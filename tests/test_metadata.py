@@ -205,3 +205,9 @@ def test_a_role_written_with_the_proposer_is_read_once(text: str, name: str, rol
 def test_reporters_follow_the_outlet_in_the_source_line() -> None:
     assert extract_metadata("正文。\n(来源:新华社/张三 李四)\n")["reporters"].value == "张三 李四"
     assert "reporters" not in extract_metadata("来源:苏州日报\n")
+
+
+def test_the_editor_after_the_reporters_or_the_author() -> None:
+    assert extract_metadata("(来源:台/张三 编辑/汪泽)\n")["editor"].value == "汪泽"
+    assert extract_metadata("作者: 马一德 【编辑:曹子健】\n")["editor"].value == "曹子健"
+    assert "editor" not in extract_metadata("组织专家编辑出版了指南。\n")

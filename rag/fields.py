@@ -1,0 +1,136 @@
+"""Questions about a document's fields, answered from what its page records.
+
+``FieldAnswers`` is the part of ``rag.answering.ExtractiveAnswerer`` that answers "482号建议是谁
+提出的？", "1002号建议的答复是谁签发的？" or a bare "482": the field asked about (rag/questions.py:
+FIELD_CUES), read from the document the question names by number, proposer, kind or title, and
+cited from the passage it was read from.  It reads the answerer's index and uses its ``refuse``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.citations import make_citation
+from rag.documents import Answer, Citation, Document, Field
+from rag.overview import PROPOSAL_KINDS, no_reply_text
+from rag.questions import FIELD_FALLBACK, FIELD_LABELS, Question
+
+
+class FieldAnswers:
+    """Answers from parsed metadata fields (mixin of ``ExtractiveAnswerer``)."""
+
+    def answer_from_metadata(self, q: Question, named: list[Document] | None = None) -> Answer | None:
+        """The field asked about, read from the document the question names (by number,
+        proposer or title), e.g. 第482号建议（…）的主办单位是…。[1]; None when the question asks
+        no field or no named document has it; a refusal for a number no document has."""
+        if not q.field or (q.field == "title" and _SUBHEADING.search(q.text)):
+            return None  # "那一小节的标题" asks a section's heading, not the document's title
+        docs = self._docs_named(q) if named is None else named
+        if q.number and not docs:
+            return self.refuse(q.text, [], f"第{q.number}号建议或提案")
+        for doc in docs:
+            if q.field in ("sign_unit", "sign_date") and "答复" in q.text and self._reply_missing(doc):
+                return no_reply_text(q.text, doc)  # "482号建议的答复函落款": the letter is not here
+            keys = (q.field, *FIELD_FALLBACK.get(q.field, ()))
+            if q.field == "title" and doc.kind == "答复函" and "答复" not in q.text:
+                keys = ("proposal_title", *keys)  # "第1002号建议的题目": the proposal's, not the letter's
+            key = next((k for k in keys if doc.value(k)), None)
+            if key is None:
+                empty = _EMPTY_FIELD.get(q.field)
+                m = empty.search(doc.text) if empty is not None else None
+                if m is not None:  # "协办" with nothing after it: say the page leaves it blank
+                    cite = make_citation(1, doc, m.start(), m.start() + len(m.group(0).rstrip()))
+                    label = FIELD_LABELS.get(q.field, q.field)
+                    return Answer(question=q.text, text=f"《{doc.title}》的{label}一栏为空（没有{label}）。[1]",
+                                  citations=[cite])
+                continue
+            f = doc.meta[key]
+            span = self._field_span(doc, f, q.number)
+            label = FIELD_LABELS.get(key, key)
+            if span is None or doc.kind == "答复函":
+                span, subject = (f.start, f.end), f"《{doc.title}》"
+            else:
+                word = "提案" if "提案" in q.text else "建议"  # the user's own word for it
+                subject = f"《{doc.title}》（{word}号{q.number}）"
+            cites = [make_citation(1, doc, *span)]
+            text = (
+                f"{subject}答复的是《{f.value}》。[1]" if key == "proposal_title" else f"{subject}的{label}是{f.value}。[1]"
+            )
+            if key == "proposer" and _ASKS_UNIT.search(q.text) and not _ORG_END.search(f.value):
+                text += "资料中没有写明其所在单位。"  # "建议人是哪个单位的": a person, unit not given
+            co = doc.meta.get("co_units")
+            if key == "host_unit" and co is not None and co.value and _ASKS_ALL_UNITS.search(q.text):
+                cites.append(make_citation(2, doc, co.start, co.end))  # 承办 = 主办 + 协办
+                text = f"{text.removesuffix('。[1]')}[1]，{FIELD_LABELS['co_units']}是{co.value}。[2]"
+            return Answer(question=q.text, text=text, citations=cites)
+        return None
+
+    def _reply_missing(self, doc: Document) -> bool:
+        """``doc`` is a proposal whose reply letter the corpus does not hold."""
+        number = doc.value("number")
+        return doc.kind in PROPOSAL_KINDS and not any(
+            d.kind == "答复函" and number and d.value("number") == number for d in self.index.docs.values()
+        )
+
+    @staticmethod
+    def _field_span(doc: Document, f: Field, number: str | None) -> tuple[int, int] | None:
+        """The passage to cite when the answer names the proposal number too: the field's,
+        widened to the number when they stand together (a header line), so every figure
+        of the sentence is in what it cites; None when they stand apart."""
+        num = doc.meta.get("number")
+        if not number or num is None:
+            return None
+        a, b = min(f.start, num.start), max(f.end, num.end)
+        return (a, b) if b - a <= 120 else None
+
+    def record_card(self, question: str, number: str) -> Answer:
+        """《标题》（建议号N）：建议人…[1]；主办单位…[2]；答复时间…[3]。 — each field cited."""
+        docs = [d for d in self.index.docs.values() if d.value("number") == number]
+        if not docs:
+            return self.refuse(question, [], f"第{number}号建议或提案")
+        doc = docs[0]
+        parts: list[str] = []
+        cites: list[Citation] = []
+        for key in CARD_FIELDS:
+            f = doc.meta.get(key)
+            if f is None or not f.value:
+                continue
+            span = (self._field_span(doc, f, number) if not cites else None) or (f.start, f.end)
+            cites.append(make_citation(len(cites) + 1, doc, *span))
+            parts.append(f"{FIELD_LABELS[key]}{f.value}[{len(cites)}]")
+        if not cites:
+            return self.refuse(question, [], f"第{number}号的办理信息")
+        text = f"《{doc.title}》（编号{number}）：" + "；".join(parts) + "。"
+        return Answer(question=question, text=text, citations=cites)
+
+    def _docs_named(self, q: Question) -> list[Document]:
+        docs = list(self.index.docs.values())
+        if q.number:
+            return [d for d in docs if d.value("number") == q.number]
+        named = [d for d in docs if any(d.value(k) and d.value(k) in q.text for k in ("proposer", "author"))]
+        named = named or [d for d in docs if _title_named(d.value("title"), q.text)]
+        # "评论文章的作者是谁？": named by its kind, when the corpus holds one document of it
+        kinds = [d for d in docs if d.kind in _KIND_WORDS and _KIND_WORDS[d.kind].search(q.text)]
+        return named or (kinds if len(kinds) == 1 else [])
+
+
+# A field whose label stands with nothing after it on the page ("协办\n办理期限:3个月").
+_EMPTY_FIELD = {"co_units": re.compile(r"(?m)^\s*协办\s*[:：]?\s*$")}
+_SUBHEADING = re.compile(r"小标题|小节|那一?部分|那一?段|那一?节|哪一?部分")
+_KIND_WORDS = {"评论": re.compile(r"评论"), "新闻": re.compile(r"新闻|报道"), "答复函": re.compile(r"答复函")}
+
+
+def _title_named(title: str, question: str) -> bool:
+    """The question names the document by its title: ten characters of it ("人工智能+产业”深度"),
+    or its first phrase when that is a name of four or more ("新年第一会 苏州聚焦…" → 新年第一会)."""
+    if len(title) < 6:
+        return False
+    head = re.split(r"[\s,，:：“”]", title, maxsplit=1)[0]
+    return title[2:12] in question or (len(head) >= 4 and not head.startswith("关于") and head in question)
+
+
+# "承办单位有哪些", "哪些单位办理": the handling units, host and co-handling ones both.
+_ASKS_ALL_UNITS = re.compile(r"承办|哪些(?:单位|部门)|几个(?:单位|部门)")
+_ASKS_UNIT = re.compile(r"(?:哪个|哪家|什么|所在|工作)(?:单位|部门|机构)")
+_ORG_END = re.compile(r"(?:党|会|局|厅|委|院|所|校|公司|集团|中心|办|部|社|盟)$")
+CARD_FIELDS = ("proposer", "host_unit", "co_units", "reply_date", "handling_type", "sign_unit", "sign_date")
