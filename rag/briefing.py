@@ -43,6 +43,8 @@ THIN = 5  # fewer relevant sentences than this: say the corpus has little on the
 MIN_COVERAGE = 0.45  # share of the topic's weight a sentence (with its heading) must hold
 _DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|(?<![\d年])\d{1,2}月\d{1,2}日|\d{4}年(?:度)?")
 _EVENT = re.compile(r"召开|发布|印发|出台|提出|启动|开工|投产|下水|获评|强调|部署|考察|认定|建成|列入|通过|明确|验收")
+_YEAR_STATED = re.compile(r"(?:19|20)\d{2}年")
+_YEAR_CLAUSE = re.compile(r"\s*(?:19|20)\d{2}年(?:度|以来|底|末|初)?[,，]\s*")
 _CLAUSE = re.compile(r"[^，,；;。！？]+[，,；;。！？]?")
 KIND_READING = {
     "答复函": "正式答复函，结构和措辞可直接作为起草答复的范本",
@@ -171,6 +173,8 @@ def _clause_of(text: str, start: int, end: int, pos: int) -> tuple[int, int]:
         if a <= pos < b:
             if i > 0 and len(re.sub(r"[\d.%％]", "", text[a:b])) < 8:
                 a = spans[i - 1][0]
+            elif i > 0 and _YEAR_CLAUSE.fullmatch(text[spans[i - 1][0] : a]):
+                a = spans[i - 1][0]  # "2023年,我国制造业增加值达33万亿元": the year the figure is of
             while b > a and text[b - 1] in "，,；;。！？ ":
                 b -= 1
             return a, b
@@ -206,8 +210,15 @@ def figure_rows(found: list[Found], cites: Cites, limit: int = 12) -> list[list[
                 continue
             seen.add((f.doc.doc_id, a))
             n = cites(f.doc, a, b)
-            rows.append([m.group(0), text[a:b], f"《{f.doc.title}》[{n}]", f.doc.date])
+            rows.append([m.group(0), text[a:b], f"《{f.doc.title}》[{n}]", _figure_date(text, f, a, b)])
     return rows
+
+
+def _figure_date(text: str, f: Found, a: int, b: int) -> str:
+    """The year the figure's clause states ("2023年,我国制造业增加值达33万亿元" is 2023's, though
+    the proposal quoting it was answered in 2025), else the document's date, labelled as such."""
+    stated = _YEAR_STATED.search(text, a, b)  # in the quoted clause, so the reader can check it
+    return stated.group(0) if stated else f"{f.doc.date}（文件日期）"
 
 
 def _repeats(rows: list[list[str]], figure: str, clause: str) -> bool:

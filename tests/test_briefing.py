@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -51,8 +52,13 @@ def test_figures_table(assistant, ai) -> None:
         (n,) = MARKER.findall(source)
         c = by_n[int(n)]
         assert figure in c.quote and measure == c.quote  # the figure and its clause, verbatim
-        assert date == assistant.index.docs[c.doc_id].date
+        # the year the quoted clause states, else the document's own date, labelled as such
+        stated = re.search(r"(?:19|20)\d{2}年", measure)
+        assert date == (stated.group(0) if stated else f"{assistant.index.docs[c.doc_id].date}（文件日期）")
     assert any(r[0] == "4家" and "智能计算中心" in r[1] for r in table.rows)
+    # "2023年,我国制造业增加值达33万亿元" is 2023's figure, not the 2025 proposal's
+    assert ["33万亿元", "2023年,我国制造业增加值达33万亿元"] in [r[:2] for r in table.rows]
+    assert next(r[3] for r in table.rows if r[0] == "33万亿元") == "2023年"
 
 
 def test_a_figure_under_a_heading_about_the_topic_is_a_key_figure(assistant) -> None:
