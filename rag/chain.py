@@ -50,7 +50,8 @@ def validate_question(question: object, max_chars: int = 500) -> str:
     if not re.search(r"\w", q):  # "？？？" or "<>" alone: nothing to search for
         raise InputError("问题中没有文字，请用中文写出要问的内容，例如“482号建议是谁提出的？”。")
     han = re.search(_HAN, q)
-    if not han and not re.search(r"\d", q):  # "x", "hello": the documents are Chinese
+    english = len(re.findall(r"[A-Za-z]{2,}", q)) >= 2  # "Who proposed suggestion 482?"
+    if not han and (english or not re.search(r"\d", q)):  # "x", "hello": the documents are Chinese
         raise InputError("请用中文提问（资料库中的文件都是中文），例如“482号建议是谁提出的？”。")
     q = to_simplified(q)  # the documents are in simplified characters
     _check_number(q, numbers_only=not han and not re.search(r"[A-Za-z]", q))

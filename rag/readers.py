@@ -165,7 +165,8 @@ def _read_docx(data: bytes) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as e:  # zipfile/lxml/KeyError all mean "not a docx"
-        raise LoadError(f"不是有效的 Word（.docx）文件（{type(e).__name__}: {e}）") from e
+        # the library's own words (BadZipFile: File is not a zip file) stay in the chained exception
+        raise LoadError("不是有效的 Word（.docx）文件：文件可能已损坏，或实际是旧版 .doc 等其他格式，请用 Word 另存为 .docx") from e
     lines: list[str] = []
     for block in document.iter_inner_content():  # paragraphs and tables in order
         if isinstance(block, Table):
@@ -203,7 +204,7 @@ def _read_pdf(data: bytes) -> str:
     except LoadError:
         raise
     except Exception as e:  # pypdf raises many types on malformed input
-        raise LoadError(f"不是有效的 PDF 文件（{type(e).__name__}: {e}）") from e
+        raise LoadError("不是有效的 PDF 文件：文件可能已损坏或不完整，请重新导出或下载") from e
     texts, broken = [], 0
     for page in pages:
         try:

@@ -92,7 +92,7 @@ def test_a_number_of_six_or_more_digits_is_said_to_be_no_proposal_number(questio
     ("question", "expected"),
     [("482", "482"), ("第482号", "第482号"), ("482？", "482？"), ("482！", "482！"), ("118号呢？", "118号呢？"),
      ("482号建议", "482号建议"),
-     ("99999", "99999"), ("２０２３", "2023"), ("who proposed 482?", "who proposed 482?")],
+     ("99999", "99999"), ("２０２３", "2023"), ("AI 482", "AI 482")],
 )
 def test_bare_proposal_numbers_still_pass(question, expected):
     assert validate_question(question) == expected  # the answerer handles them (BARE_NUMBER)
@@ -116,3 +116,10 @@ def test_an_index_without_documents_says_so(tmp_path):
     a = Assistant.open(make_settings(tmp_path / "corpus", tmp_path / "index"))
     for answer in (a.ask("482号建议是谁提出的？"), list(a.stream("灯塔工厂有几家？"))[-1]):
         assert answer.refused and "索引中还没有任何文档" in answer.text
+
+
+@pytest.mark.parametrize("question", ["who proposed 482?", "Who proposed suggestion 482?", "hello"])
+def test_an_english_question_is_asked_to_be_put_in_chinese(question):
+    """The documents are Chinese: an English question would only get unrelated passages."""
+    with pytest.raises(InputError, match="请用中文提问"):
+        validate_question(question)
