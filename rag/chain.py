@@ -120,6 +120,20 @@ def _converters():
     return OpenCC("t2s"), OpenCC("s2t")
 
 
+# A question opening with a pronoun for a document or person asked about before.
+_STANDS_FOR_EARLIER = re.compile(
+    r"(?:那么?|那)?\s*(?:它们|它|他们|她们|他|她|该建议|该提案|这个建议|这项建议|这份建议|此建议|这份答复|该答复|该文件)"
+)
+
+
+def _check_first_question(question: object) -> None:
+    """"它的答复时间是？" as the first question: there is nothing for 它 to stand for."""
+    if isinstance(question, str) and _STANDS_FOR_EARLIER.match(question.strip()):
+        raise InputError(
+            "请写明问的是哪份文件，例如“482号建议的答复时间是？”（“它”“该建议”要接在前面的问题之后才能明白指什么）。"
+        )
+
+
 _SMALL_TALK = re.compile(
     r"(?:谢谢|多谢|感谢|谢了|你好|您好|嗨|哈喽|早上好|下午好|晚上好|再见|拜拜|好的|好|嗯|收到|明白了?|知道了|OK|ok)"
     r"(?:你|您|啦|了|呀|哈|！|!|。|～|~|\s)*"
@@ -205,6 +219,8 @@ class Assistant:
         try:
             if history:
                 question = self.condense(validate_question(question, self.settings.max_question_chars), history)
+            else:
+                _check_first_question(question)
             return self.chain.invoke(question)
         except InputError as exc:
             text = str(exc)
@@ -217,6 +233,8 @@ class Assistant:
             self._check_not_empty()
             if history:
                 q = self.condense(q, history)
+            else:
+                _check_first_question(q)
         except InputError as exc:
             text = str(exc)
             yield text

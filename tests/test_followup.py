@@ -115,3 +115,13 @@ def test_assistant_without_history_is_unchanged(assistant: Assistant) -> None:
     assert assistant.ask("它的答复时间是？").question == "它的答复时间是？"
     bad = assistant.ask("  ", history=[(Q_482, "")])
     assert bad.refused and bad.message == "请输入问题。"
+
+
+def test_a_pronoun_with_nothing_before_asks_which_document(assistant):
+    """"它的答复时间是？" as the first question: say what to write, not a generic refusal."""
+    a = assistant.ask("它的答复时间是？")
+    assert a.refused and "请写明问的是哪份文件" in a.text
+    streamed = list(assistant.stream("该建议的主办单位是哪个？"))
+    assert "请写明问的是哪份文件" in streamed[-1].text
+    after = assistant.ask("它的答复时间是？", history=[("482号建议是谁提出的？", "胡伏原")])
+    assert not after.refused and "2025-06-19" in after.text
