@@ -50,7 +50,22 @@ def answer_catalog(question: str, docs: Iterable[Document]) -> Answer | None:
         cites.append(make_citation(len(cites) + 1, d, *_title_span(d)))
         items.append(f"{_label(d)}《{d.title}》{_who(d)}[{len(cites)}]")
     more = f"等{len(chosen)}份（完整列表见「资料库」页）" if len(chosen) > LIST_MAX else ""
-    return Answer(question=question, text=f"资料库收录了{len(chosen)}份{what}：{'；'.join(items)}{more}。", citations=cites)
+    text = f"资料库收录了{len(chosen)}份{what}：{'；'.join(items)}{more}。"
+    if kinds is not None and set(kinds) & set(PROPOSAL_KINDS):
+        text += _known_by_reply(docs, chosen, cites)
+    return Answer(question=question, text=text, citations=cites)
+
+
+def _known_by_reply(docs: Iterable[Document], chosen: list[Document], cites: list) -> str:
+    """Proposals the corpus knows only from their reply letter ("第1002号建议"): named too, so
+    the list does not look as if they were missing."""
+    have = {d.value("number") for d in chosen if d.value("number")}
+    replies = [d for d in docs if d.kind == "答复函" and d.value("number") and d.value("number") not in have]
+    items = []
+    for d in sorted(replies, key=lambda d: d.value("number").zfill(6))[:LIST_MAX]:
+        cites.append(make_citation(len(cites) + 1, d, *_title_span(d)))
+        items.append(f"第{d.value('number')}号建议（只有答复函《{d.title}》[{len(cites)}]，建议原文未收录）")
+    return f"另有{'；'.join(items)}。" if items else ""
 
 
 def _title_span(d: Document) -> tuple[int, int]:

@@ -122,7 +122,9 @@ def test_a_proposal_known_only_from_its_reply_is_named_by_the_letters_words(assi
 def test_the_corpus_says_what_it_holds_each_document_cited(assistant):
     a = assistant.ask("资料库里有哪些建议？")
     assert a.text.startswith("资料库收录了2份") and "第118号提案《" in a.text and "第482号提案《" in a.text
-    assert len(a.citations) == 2 and all(assistant.index.docs[c.doc_id].title in c.quote for c in a.citations)
+    # 第1002号建议 is known only from its reply letter: named too, the letter cited
+    assert "另有第1002号建议（只有答复函《对省十三届人大四次会议第1002号建议的答复》[3]，建议原文未收录）" in a.text
+    assert len(a.citations) == 3 and all(assistant.index.docs[c.doc_id].title in c.quote for c in a.citations)
     everything = assistant.ask("资料库一共收录了几份文件？")
     assert everything.text.startswith("资料库收录了5份文档") and "（致陆惠芬代表）" in everything.text
     assert assistant.ask("资料库里有哪些评论？").text.count("[") == 1
