@@ -7,12 +7,13 @@ with the quoted span highlighted, the library table, upload file names.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import unicodedata
 from pathlib import Path
 
-from rag.citations import CLOSEST_NOTE, MARKER, format_answer
+from rag.citations import CLOSEST_NOTE, MARKER, format_answer, one_line
 from rag.documents import Answer, Document
 from rag.loading import SUPPORTED
 
@@ -30,11 +31,25 @@ class UploadError(ValueError):
 # ---------------------------------------------------------------- rendering
 
 
+def answer_key(answer: Answer) -> str:
+    """A short key of one answer: its markers link to its own sources (``#src-<key>-<n>``), so
+    [1] in an earlier answer never opens the latest answer's [1] in the sources panel."""
+    return hashlib.sha1(f"{answer.question}\n{answer.text}".encode()).hexdigest()[:8]
+
+
 def render_answer(answer: Answer) -> str:
-    """Answer text as Markdown; each [n] links to ``#src-n`` in the sources panel."""
+    """Answer text as Markdown; each [n] links to its source in the sources panel and shows the
+    quoted passage on hover (an earlier answer's sources are no longer in the panel)."""
     text = escape(answer.text)
     if answer.citations:
-        text = MARKER.sub(lambda m: f'<a href="#src-{m.group(1)}" class="cite">[{m.group(1)}]</a>', text)
+        key, quotes = answer_key(answer), {str(c.n): c for c in answer.citations}
+
+        def link(m: re.Match) -> str:
+            c = quotes.get(m.group(1))
+            tip = f' title="{escape(f"《{c.title}》：{one_line(c.quote)[:200]}")}"' if c else ""
+            return f'<a href="#src-{key}-{m.group(1)}" class="cite"{tip}>[{m.group(1)}]</a>'
+
+        text = MARKER.sub(link, text)
     return text
 
 
@@ -42,13 +57,13 @@ def render_sources(answer: Answer | None, docs: dict[str, Document]) -> str:
     """The sources panel: one collapsible entry per citation (closest passages when refused)."""
     if answer is None:
         return '<div class="sources empty">提问后，这里显示答案引用的原文。</div>'
-    items = []
+    items, key = [], answer_key(answer)
     for c in answer.citations:
         doc = docs.get(c.doc_id)
         when = f" · {escape(c.date)}" if c.date else ""
         body = passage_html(doc.text, c.start, c.end) if doc else f"<p>{escape(c.quote)}</p>"
         items.append(
-            f'<details id="src-{c.n}" class="source"><summary>[{c.n}] 《{escape(c.title)}》{when}</summary>'
+            f'<details id="src-{key}-{c.n}" class="source"><summary>[{c.n}] 《{escape(c.title)}》{when}</summary>'
             f'{body}<p class="where">{escape(c.doc_id)}，第 {c.start}–{c.end} 字</p></details>'
         )
     if not items and answer.closest:

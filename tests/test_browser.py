@@ -138,8 +138,9 @@ def test_ask_and_open_a_source(browser_page) -> None:
     page, _ = browser_page
     reply = ask(page, "482号建议是谁提出的？")
     assert "胡伏原" in reply and "[1]" in reply
-    page.locator("#chat a[href='#src-1']").last.click()  # the marker opens source [1]
-    source = page.locator("#sources #src-1")
+    marker = page.locator("#chat a.cite").last
+    marker.click()  # the marker opens source [1]
+    source = page.locator("#sources " + marker.get_attribute("href"))
     assert source.get_attribute("open") is not None
     assert "胡伏原" in source.locator("mark").inner_text()
     assert "胡伏原" in page.input_value("#copy textarea")

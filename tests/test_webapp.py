@@ -6,6 +6,7 @@ that edit the corpus get their own copy of both.
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -17,6 +18,7 @@ from rag.documents import Answer, Citation
 from rag.webapp import LiveAssistant, WebApp
 from rag.webview import (
     UploadError,
+    answer_key,
     escape,
     highlight_placeholders,
     passage_html,
@@ -74,8 +76,18 @@ def test_answer_markers_link_to_sources_and_html_is_escaped() -> None:
     cite = Citation(n=1, doc_id="a.txt", title="标题<b>", quote="甲", start=0, end=1)
     answer = Answer(question="q", text="甲<script>x</script>[1]", citations=[cite])
     html = render_answer(answer)
-    assert '<a href="#src-1" class="cite">[1]</a>' in html
+    key = answer_key(answer)
+    assert f'<a href="#src-{key}-1" class="cite" title="《标题&lt;b&gt;》：甲">[1]</a>' in html
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_an_earlier_answers_markers_never_open_the_latest_answers_sources(web: WebApp) -> None:
+    """Each answer's [n] link to its own sources: [1] of the first answer is not [1] of the second."""
+    first, second = web.assistant.ask(Q_482), web.assistant.ask("1002号建议是谁提出的？")
+    assert answer_key(first) != answer_key(second)
+    panel = render_sources(second, web.docs)
+    assert f'id="src-{answer_key(second)}-1"' in panel and f"src-{answer_key(first)}-1" not in panel
+    assert f'href="#src-{answer_key(first)}-1"' in render_answer(first)
 
 
 def test_passage_marks_the_exact_quote_inside_whole_sentences() -> None:
@@ -92,7 +104,7 @@ def test_passage_marks_the_exact_quote_inside_whole_sentences() -> None:
 def test_sources_panel_shows_citation_or_closest_passages(web: WebApp) -> None:
     answer = web.assistant.ask(Q_482)
     html = render_sources(answer, web.docs)
-    assert 'id="src-1"' in html and "<mark>" in html and "胡伏原" in html and DOC_482 in html
+    assert f'id="src-{answer_key(answer)}-1"' in html and "<mark>" in html and "胡伏原" in html and DOC_482 in html
     refused = web.assistant.ask("杭州市推进新型工业化的主要举措有哪些？")
     assert refused.refused and refused.closest
     html = render_sources(refused, web.docs)
@@ -122,7 +134,7 @@ def test_placeholders_are_marked_and_raw_html_escaped() -> None:
 def test_chat_answers_with_a_linked_citation(web: WebApp) -> None:
     messages, sources, copy = last_reply(web, Q_482)
     assert [m["role"] for m in messages] == ["user", "assistant"]
-    assert "胡伏原" in messages[-1]["content"] and 'href="#src-1"' in messages[-1]["content"]
+    assert "胡伏原" in messages[-1]["content"] and re.search(r'href="#src-\w+-1"', messages[-1]["content"])
     assert "<mark>建议人：胡伏原 建议号：482</mark>" in sources  # the header line names both
     assert "胡伏原" in copy
 
@@ -130,7 +142,7 @@ def test_chat_answers_with_a_linked_citation(web: WebApp) -> None:
 def test_chat_streams_text_then_the_linked_answer(web: WebApp) -> None:
     steps = [messages[-1]["content"] for messages, *_ in web.chat(Q_482, [])]
     assert steps[0] == "……" and "胡伏原" in steps[-2] and "href" not in steps[-2]
-    assert 'href="#src-1"' in steps[-1]
+    assert re.search(r'href="#src-\w+-1"', steps[-1])
 
 
 def test_chat_keeps_history_for_a_follow_up(web: WebApp) -> None:
