@@ -34,6 +34,7 @@ from rag.citations import CLOSEST_NOTE, MARKER, make_citation, one_line
 from rag.compound import COMPARES, split_question
 from rag.cues import novelty
 from rag.documents import Answer, Citation, Hit
+from rag.enumeration import answer_enumeration
 from rag.extraction import Scored, SentenceExtractor
 from rag.fields import FieldAnswers
 from rag.overview import answer_overview, asks_whole
@@ -110,6 +111,7 @@ class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
         # the part of a document pointed at ("第一点", "讲X的那一部分标题") before its fields ("标题")
         meta = answer_part(q.text, named) or self.answer_from_metadata(q, named)
         meta = meta or answer_overview(q.text, named, docs) or answer_catalog(q.text, docs)
+        meta = meta or answer_enumeration(q.text, docs, q.places)
         if meta is not None:
             return meta
         if q.number:
