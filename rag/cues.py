@@ -118,7 +118,7 @@ ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
     # the form is the number in the unit asked (built per question in asked_forms)
     # counters (个/项/期) are not compared: texts count the same things with different ones
     "unit": (
-        re.compile(r"(?<!哪)(?:多少|几)\s*(亿元|万元|亿|万|元|吨|辆|件|篇|倍|项|家|亩|平方米|平方公里|公里|千米|千瓦|小时|天)"),
+        re.compile(r"(?<!哪)(?:多少|几)\s*(亿元|万元|亿|万|元|吨|辆|件|篇|倍|项|家|亩|平方米|平方公里|公里|千米|千瓦|小时|天|米)"),
         None,
     ),
     "money": (
@@ -150,7 +150,11 @@ ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
         re.compile(r"哪(?:个|些|家)(?:部门|单位|机构)|由谁(?:牵头|负责|承建|运营)"),
         re.compile(r"[\u4e00-\u9fff]{1,10}?(?:局|厅|委员会|委|(?<![全内外局])部(?!分)|办公室|办|中心|院|所|协会|政府|公司|集团)"),
     ),
-    "district": (re.compile(r"哪个(?:区|县|市|省)|哪(?:个|座)城市"), re.compile(r"[\u4e00-\u9fff]{1,6}?(?:区|县|市|省)")),
+    # "特色产业园区", "示范区", "集聚区" are kinds of area, not a district's name
+    "district": (
+        re.compile(r"哪个(?:区|县|市|省)|哪(?:个|座|些|几个)城市"),
+        re.compile(r"[\u4e00-\u9fff]{1,6}?(?<![全我本该各])(?:(?<!产业园)(?<!示范)(?<!集聚)(?<!起步)(?<!功能)区(?!块链)|县|市|省)"),
+    ),
     "company": (
         re.compile(r"哪(?:一|几)?家(?:车企|企业|公司|厂商|机构|船厂|工厂)?|哪些(?:企业|公司|车企|厂商)"),
         re.compile(r"[\u4e00-\u9fffA-Za-z]{2,12}(?:公司|集团|企业|股份|科技|机构|中心|研究院|大学|船厂)|[“\"][^”\"]{2,12}[”\"]"),

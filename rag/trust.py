@@ -28,8 +28,8 @@ _DATED_FORMS = ("year", "month")
 _ROLE = re.compile(
     r"(?:常务)?副?(?:局长|厅长|市长|省长|区长|县长|主任|书记|部长|主席|院长|校长|董事长|总经理|主委|处长|科长|秘书长)"
 )
-_ASKS_NEW = re.compile(r"新增|新获|新评|增加了|多了")
-_SAYS_NEW = re.compile(r"新增|新获|新评|新认定|新建|增加|比上年|同比")
+_ASKS_NEW = re.compile(r"新增|新获|新评|增加了|增长了|多了|比上一?年")
+_SAYS_NEW = re.compile(r"新增|新获|新评|新认定|新建|增加(?!值)|增长|增幅|比上年|比上一年|同比|提高|提升|翻番|较上年")
 # The whole country, asked about or named as a sentence's subject ("全国第一" ranks a city).
 _NATION_ASKED = re.compile(r"全国|我国|中国|国内")
 _NATION_SAID = re.compile(r"我国|中国")
@@ -143,8 +143,9 @@ class TrustRules:
 
     @staticmethod
     def _holds_change(q: Question, sentence: str) -> bool:
-        """"2023年新增了多少家" is not answered by a running total ("累计获批…77家")."""
-        return not (_ASKS_NEW.search(q.text) and "累计" in sentence and not _SAYS_NEW.search(sentence))
+        """"2023年新增了多少家" is not answered by a running total ("累计获批…77家"), nor "比上一年
+        增加了多少" by a level ("高新技术企业超7.5万家"): a change asked must be stated as one."""
+        return not (_ASKS_NEW.search(q.text) and not _SAYS_NEW.search(sentence))
 
     @staticmethod
     def _other_scope(q: Question, local: str) -> bool:

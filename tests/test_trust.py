@@ -325,3 +325,34 @@ def test_comparisons_and_durations_are_not_people_and_dates(question, want):
 def test_a_duration_is_answered(assistant):
     a = assistant.ask("长三角多长时间下线一辆新能源汽车？")
     assert not a.refused and "不到10秒" in a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence", "shown"),
+    [
+        ("区块链测评中心建在哪个区？", "培育建设首批22家数字经济特色产业园区,建成全省首个区块链测评中心。", False),
+        ("双跨平台在哪个区？", "创成首个本土平台,落户苏州工业园区。", True),  # 苏州工业园区 is a district
+        ("商业化载人飞行在哪些城市探索？", "一些地方探索无人机送货、商业化载人飞行等低空经济。", False),
+        ("集装箱船船长多少米？", "全球最大级别的24116TEU超大型集装箱船系列3号船成功下水。", False),
+        ("集装箱船船长多少米？", "船长399.99米。", True),
+    ],
+)
+def test_kinds_of_area_are_no_district_and_metres_are_a_unit(question, evidence, shown):
+    from rag.cues import shows_forms
+
+    assert shows_forms(question, evidence) is shown
+
+
+@pytest.mark.parametrize(
+    ("sentence", "holds"),
+    [
+        ("目前,广东20个战略性产业集群增加值占地区生产总值比重达四成,高新技术企业超7.5万家。", False),  # 增加值 is no increase
+        ("新增全球“灯塔工厂”2家,累计7家。", True),
+        ("2023年,苏州市数字经济核心产业增加值占GDP比重为16.2%,比上年提高0.4个百分点。", True),
+    ],
+)
+def test_a_change_asked_must_be_stated_as_one(sentence, holds):
+    from rag.trust import TrustRules
+
+    q = analyse("广东高新技术企业数量比上一年增加了多少家？")
+    assert TrustRules._holds_change(q, sentence) is holds
