@@ -39,8 +39,8 @@ def answer_enumeration(question: str, docs: Iterable[Document], places: Iterable
     """The items of a counted set the question names and asks about, from a document naming the
     ``places`` the question names; None when it names none, or no document announces it with
     that many items."""
-    if not _ASKS_WHAT.search(question):
-        return None
+    if not _ASKS_WHAT.search(question) or not _COUNTED_SET.search(question):
+        return None  # checked before the documents are visited: most questions name no set
     docs = [d for d in docs if all(p in d.text or p in d.title for p in places)]
     for m in _COUNTED_SET.finditer(question):
         n = count_of(m.group(0))

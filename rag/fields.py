@@ -12,7 +12,7 @@ import re
 
 from rag.citations import make_citation
 from rag.documents import Answer, Citation, Document, Field
-from rag.overview import PROPOSAL_KINDS, no_reply_text
+from rag.overview import PROPOSAL_KINDS, no_reply_text, reply_letter
 from rag.questions import FIELD_FALLBACK, FIELD_LABELS, Question
 
 
@@ -56,7 +56,7 @@ class FieldAnswers:
             text = (
                 f"{subject}答复的是《{f.value}》。[1]" if key == "proposal_title" else f"{subject}的{label}是{f.value}。[1]"
             )
-            if key == "proposer" and _ASKS_UNIT.search(q.text) and not _ORG_END.search(f.value):
+            if key == "proposer" and _ASKS_UNIT.search(q.text) and doc.value("proposer_role") != "组织":
                 text += "资料中没有写明其所在单位。"  # "建议人是哪个单位的": a person, unit not given
             co = doc.meta.get("co_units")
             if key == "host_unit" and co is not None and co.value and _ASKS_ALL_UNITS.search(q.text):
@@ -68,9 +68,7 @@ class FieldAnswers:
     def _reply_missing(self, doc: Document) -> bool:
         """``doc`` is a proposal whose reply letter the corpus does not hold."""
         number = doc.value("number")
-        return doc.kind in PROPOSAL_KINDS and not any(
-            d.kind == "答复函" and number and d.value("number") == number for d in self.index.docs.values()
-        )
+        return doc.kind in PROPOSAL_KINDS and not (number and reply_letter({number}, self.index.docs.values()))
 
     @staticmethod
     def _field_span(doc: Document, f: Field, number: str | None) -> tuple[int, int] | None:
@@ -132,5 +130,4 @@ def _title_named(title: str, question: str) -> bool:
 # "承办单位有哪些", "哪些单位办理": the handling units, host and co-handling ones both.
 _ASKS_ALL_UNITS = re.compile(r"承办|哪些(?:单位|部门)|几个(?:单位|部门)")
 _ASKS_UNIT = re.compile(r"(?:哪个|哪家|什么|所在|工作)(?:单位|部门|机构)")
-_ORG_END = re.compile(r"(?:党|会|局|厅|委|院|所|校|公司|集团|中心|办|部|社|盟)$")
 CARD_FIELDS = ("proposer", "host_unit", "co_units", "reply_date", "handling_type", "sign_unit", "sign_date")

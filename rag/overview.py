@@ -120,9 +120,7 @@ def answer_overview(question: str, named: list[Document], docs: Iterable[Documen
         return None
     proposal = next((d for d in named if d.kind in PROPOSAL_KINDS), None)
     numbers = {d.value("number") for d in named if d.value("number")}
-    reply = next((d for d in named if d.kind == "答复函"), None) or next(
-        (d for d in docs if d.kind == "答复函" and d.value("number") in numbers), None
-    )
+    reply = next((d for d in named if d.kind == "答复函"), None) or reply_letter(numbers, docs)
     if kind == "reply" or (kind == "content" and proposal is None and "答复" in question):
         if reply is not None:
             return reply_summary(question, reply)
@@ -211,6 +209,11 @@ def reply_summary(question: str, reply: Document) -> Answer | None:
         cites.append(make_citation(len(cites) + 1, reply, min(unit.start, date.start), max(unit.end, date.end)))
         text += f"落款：{unit.value}，{date.value}。[{len(cites)}]"
     return Answer(question=question, text=text, citations=cites)
+
+
+def reply_letter(numbers: set[str], docs: Iterable[Document]) -> Document | None:
+    """The corpus's reply letter to a proposal of one of ``numbers``, if it holds one."""
+    return next((d for d in docs if d.kind == "答复函" and d.value("number") in numbers), None)
 
 
 def no_reply_text(question: str, proposal: Document) -> Answer:
