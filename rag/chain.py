@@ -22,6 +22,7 @@ from rag.answering import BARE_NUMBER, BARE_STRIP, ExtractiveAnswerer
 from rag.config import DEFAULT_EMBED_MODEL, Settings
 from rag.documents import Answer, Hit
 from rag.embedding import Encoder, make_encoder
+from rag.followup import refers_back
 from rag.glossary import Glossary, load_glossary
 from rag.index import Index, IndexError_, is_outdated
 from rag.ingest import IngestReport, ingest
@@ -120,15 +121,9 @@ def _converters():
     return OpenCC("t2s"), OpenCC("s2t")
 
 
-# A question opening with a pronoun for a document or person asked about before.
-_STANDS_FOR_EARLIER = re.compile(
-    r"(?:那么?|那)?\s*(?:它们|它|他们|她们|他|她|该建议|该提案|这个建议|这项建议|这份建议|此建议|这份答复|该答复|该文件)"
-)
-
-
 def _check_first_question(question: object) -> None:
     """"它的答复时间是？" as the first question: there is nothing for 它 to stand for."""
-    if isinstance(question, str) and _STANDS_FOR_EARLIER.match(question.strip()):
+    if isinstance(question, str) and refers_back(question):
         raise InputError(
             "请写明问的是哪份文件，例如“482号建议的答复时间是？”（“它”“该建议”要接在前面的问题之后才能明白指什么）。"
         )

@@ -17,22 +17,19 @@ from collections.abc import Iterable
 
 from rag.citations import make_citation, one_line
 from rag.documents import Answer, Document
+from rag.proposals import ordinal
 
 # "五个强化", "三大任务", "4项机制": a count, a measure word, then what is counted.
 _COUNTED_SET = re.compile(r"(?<![\d一二三四五六七八九十])([一二三四五六七八九十]|[2-9])(?:个|大|项|条|方面)([\u4e00-\u9fff]{1,6})")
 # The question asks what the set holds.
 _ASKS_WHAT = re.compile(r"是什么|是哪些|有哪些|包括|包含|指什么|指的是|具体|分别")
-_NUMERALS = "一二三四五六七八九十"
 _FIRST_CLAUSE = re.compile(r"[^,，;；。:：]{2,40}")
 _PARAGRAPH = re.compile(r"\n\s*(\S)")
 
 
 def count_of(term: str) -> int | None:
     m = _COUNTED_SET.match(term)
-    if m is None:
-        return None
-    n = m.group(1)
-    return int(n) if n.isdigit() else _NUMERALS.index(n) + 1
+    return ordinal(m.group(1)) if m else None
 
 
 def answer_enumeration(question: str, docs: Iterable[Document], places: Iterable[str] = ()) -> Answer | None:

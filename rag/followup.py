@@ -35,11 +35,20 @@ History = list[tuple[str, str]]
 
 # "那苏北呢？" / "那么2022年呢" / "苏北怎么样？": a new subject and nothing else
 _SWAP = re.compile(r"^(?:那么?|那|还有|再问一下)?\s*(?P<x>[^，,。？?！!呢吗]{1,20}?)\s*(?:呢|怎么样|如何|情况如何|的情况呢?)\s*[？?]?$")
-# "它的答复时间是？": a pronoun standing for the previous subject
-_PRONOUN = re.compile(
-    r"^(?:那么?|那)?\s*(?P<p>它们|它|其|他们|她们|他|她|该建议|该提案|这个建议|这项建议|这份建议|此建议|这份答复|该答复"
-    r"|这封信|该信|这封答复|这个|这份|这项|该文件|这篇)"
-)
+# "它的答复时间是？": a pronoun standing for the previous subject; the first group only ever
+# stands for a document or person asked about before (其, 这个, 这份… may open a question of its own)
+_REFERS_BACK = r"它们|它|他们|她们|他|她|该建议|该提案|这个建议|这项建议|这份建议|此建议|这份答复|该答复|该文件"
+_PRONOUN = re.compile(rf"^(?:那么?|那)?\s*(?P<p>{_REFERS_BACK}|其|这封信|该信|这封答复|这个|这份|这项|这篇)")
+_OPENS_REFERRING_BACK = re.compile(rf"(?:那么?|那)?\s*(?:{_REFERS_BACK})")
+
+
+def refers_back(question: str) -> bool:
+    """The question opens with a pronoun for something asked about before ("它的答复时间是？").
+
+    >>> refers_back("它的答复时间是？"), refers_back("其中苏北有多少？")
+    (True, False)
+    """
+    return bool(_OPENS_REFERRING_BACK.match(question.strip()))
 # "他/她" stand for the proposer: "他提了哪些建议" → "482号建议提了哪些建议", "他是…" → "…的建议人是…".
 _PERSON_PRONOUN = ("他们", "她们", "他", "她")
 # What a count question counts: "…新增了多少家省级企业技术中心？" → 省级企业技术中心.
