@@ -118,7 +118,8 @@ def read_bm25(data: Path) -> BM25:
     if terms.size and (terms.min() < 0 or terms.max() >= len(meta["vocab"])):
         raise Damaged("bm25_indices.npy 的词编号超出 bm25_vocab.json 的词表")
     with reading("bm25_vocab.json"):  # the arrays are sound: what can still fail is k1 or b
-        return BM25.load(data)
+        # built from what was read and checked, not read and parsed a second time
+        return BM25.from_saved(meta, *(np.array(a) for a in arrays))
 
 
 def read_dense(path: Path, dim: int) -> faiss.Index:

@@ -155,11 +155,14 @@ class BM25:
     @classmethod
     def load(cls, folder: Path) -> BM25:
         meta = json.loads((folder / "bm25_vocab.json").read_text(encoding="utf-8"))
+        arrays = (np.load(folder / n, allow_pickle=False) for n in ("bm25_data.npy", "bm25_indices.npy", "bm25_indptr.npy"))
+        return cls.from_saved(meta, *arrays)
+
+    @classmethod
+    def from_saved(cls, meta: dict, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray) -> BM25:
+        """The index ``save`` wrote: its parsed ``bm25_vocab.json`` and its three arrays."""
         bm = cls(k1=meta["k1"], b=meta["b"])
         bm.vocab = meta["vocab"]
-        data = np.load(folder / "bm25_data.npy", allow_pickle=False)
-        indices = np.load(folder / "bm25_indices.npy", allow_pickle=False)
-        indptr = np.load(folder / "bm25_indptr.npy", allow_pickle=False)
         bm.tf = sparse.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, len(bm.vocab)))
         bm._prepare()
         return bm
