@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.attributes import states_attribute
 from rag.cues import has_kind, lists_members, names_month, novelty, shows_forms
 from rag.documents import Document
 from rag.lexical import words
@@ -85,6 +86,9 @@ class TrustRules:
         if self.members and not lists_members(q.text, sentence):
             return False
         if not self._holds_role(q, evidence) or not self._holds_change(q, sentence):
+            return False
+        # "智慧芽主要做什么业务" is not answered by a sentence that only names 智慧芽 (rag/attributes.py)
+        if not states_attribute(q.text, sentence):
             return False
         if self.key_terms and not self._key_terms_near(q, best, doc):
             return False

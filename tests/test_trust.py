@@ -341,3 +341,30 @@ def test_a_change_asked_must_be_stated_as_one(sentence, holds):
 
     q = analyse("广东高新技术企业数量比上一年增加了多少家？")
     assert TrustRules._holds_change(q, sentence) is holds
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "states"),
+    [
+        ("思必驰的主营产品是什么？", "其中思必驰、同程、清睿教育、智慧芽4家企业通过国家生成式人工智能服务备案", False),
+        ("宏都公司的主要业务是什么？", "是一间以旅游、餐饮等休闲相关事业为主要业务的公司", True),  # the question's own word
+        ("同程是哪一年上市的？", "2019年,同程在苏州设立研发中心", False),
+        ("这款处理器是哪一年上市的？", "2007年5月21日推出的双核处理器", True),
+        ("科沃斯是什么时候成立的？", "苏州本土培养了思必驰、同程、科沃斯等本土企业", False),
+        ("这座公园是由哪家公司承建的？", "1975年由铁路局捐献土地建筑成公园", True),
+        ("对通过备案的企业给什么奖励？", "4家企业通过国家生成式人工智能服务备案", False),
+        ("马一德的博士学位是在哪所大学取得的？", "中国科学院大学知识产权学院院长、教授马一德", False),
+        ("大溪高级中学位于哪儿？", "大溪高级中学位于桃园市大溪区", True),  # 学位于 is no degree
+        ("苏州有多少家工业企业？", "工业企业16万家", True),  # no attribute asked
+    ],
+)
+def test_an_attribute_asked_about_a_named_thing_must_be_stated(question, sentence, states):
+    from rag.attributes import states_attribute
+
+    assert states_attribute(question, sentence) is states
+
+
+@pytest.mark.parametrize("question", ["思必驰的主营产品是什么？", "昆山智能计算中心由谁负责运营？", "苏州对获评灯塔工厂的企业给什么奖励？"])
+def test_a_sentence_that_only_names_the_company_does_not_answer_what_it_does(assistant, question):
+    a = assistant.ask(question)
+    assert a.refused, a.text
