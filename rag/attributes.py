@@ -2,8 +2,8 @@
 
 A policy text names many companies, platforms and centres without saying anything about them
 ("思必驰、同程、清睿教育、智慧芽4家企业通过…备案").  A question asking what such a thing does, when
-it was founded or listed, who built or runs it, what reward it gets or where someone studied
-reuses the sentence's words, so word overlap alone trusts the sentence; yet the sentence does
+it was founded or listed, who built or runs it, what reward it gets, which of a set is the most,
+or where someone studied reuses the sentence's words, so word overlap alone trusts the sentence; yet the sentence does
 not say it.  Each entry below pairs how a question asks for an attribute with the words any
 sentence stating it uses (general Chinese phrasing, not corpus facts).  Unlike an answer form
 (rag/cues.ASKED_FORMS), the word may repeat the question's own ("主要业务是什么" is answered by
@@ -16,8 +16,8 @@ True
 >>> states_attribute("苏州有多少家企业？", "智慧芽4家企业通过备案")  # no attribute asked
 True
 
-Measured (docs/quality.md): held-out sets 1–12, 9 more unanswerable questions refused, no
-answer lost; gold and CMRC2018 trial unchanged.
+Measured (docs/quality.md): held-out sets 1–12, 12 more unanswerable questions refused (9, then
+3 for the superlative), no answer lost; gold and CMRC2018 trial unchanged.
 """
 
 from __future__ import annotations
@@ -59,6 +59,15 @@ ATTRIBUTES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
             r"|(?:奖励|奖补|补贴|补助|资助)\S{0,2}(?:多少|什么|哪些|政策)"
         ),
         re.compile(r"奖|补贴|补助|资助|扶持资金|资金支持|赐|赏|授予|颁发"),
+    ),
+    # the most of a set: "77家绿色工厂中哪个板块最多" is not answered by the total
+    (
+        "superlative",
+        re.compile(
+            r"最(?:多|大|高|早|晚|强|长|快|少|小|低|先)\S{0,6}(?:哪|谁)"
+            r"|(?:哪|谁)\S{0,12}最(?:多|大|高|早|晚|强|长|快|少|小|低|先)"
+        ),
+        re.compile(r"最|第一|首位|居首|之首|首个|首家|榜首|领先|冠军|头号|首次|率先"),
     ),
     # where someone studied ("高级中学位于" is no 学位)
     (

@@ -118,7 +118,7 @@ ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
     # the form is the number in the unit asked (built per question in asked_forms)
     # counters (个/项/期) are not compared: texts count the same things with different ones
     "unit": (
-        re.compile(r"(?<!哪)(?:多少|几)\s*(亿元|万元|亿|万|元|吨|辆|件|篇|倍|项|家|亩|平方米|平方公里|公里|千米|千瓦|小时|天|米)"),
+        re.compile(r"(?<!哪)(?:多少|几)\s*(亿元|万元|亿|万|元|吨|辆|件|篇|倍|项|家|亩|平方米|平方公里|公里|千米|千瓦|小时|天|米|人(?![才工口民次均]))"),
         None,
     ),
     "money": (

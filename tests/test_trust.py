@@ -356,6 +356,8 @@ def test_a_change_asked_must_be_stated_as_one(sentence, holds):
         ("马一德的博士学位是在哪所大学取得的？", "中国科学院大学知识产权学院院长、教授马一德", False),
         ("大溪高级中学位于哪儿？", "大溪高级中学位于桃园市大溪区", True),  # 学位于 is no degree
         ("苏州有多少家工业企业？", "工业企业16万家", True),  # no attribute asked
+        ("77家绿色工厂中哪个板块数量最多？", "全市累计获批国家级绿色工厂77家", False),  # a total, not the most
+        ("哪个区的智能车间最多？", "工业园区智能车间数量居全市首位", True),
     ],
 )
 def test_an_attribute_asked_about_a_named_thing_must_be_stated(question, sentence, states):
@@ -368,3 +370,15 @@ def test_an_attribute_asked_about_a_named_thing_must_be_stated(question, sentenc
 def test_a_sentence_that_only_names_the_company_does_not_answer_what_it_does(assistant, question):
     a = assistant.ask(question)
     assert a.refused, a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence", "shown"),
+    [
+        ("会议一共有多少人参加？", "1月3日,苏州市召开推进新型工业化工作会议", False),
+        ("会议一共有多少人参加？", "约1200人参加会议", True),
+        ("苏州有多少人才？", "人才总量达365万", True),  # 人才 is no count of people
+    ],
+)
+def test_a_number_of_people_asked_needs_people_counted(question, evidence, shown):
+    assert shows_forms(question, evidence) is shown
