@@ -25,6 +25,7 @@ CLI: ``python -m rag draft-reply PROPOSAL [--out FILE.docx|FILE.md]`` and
 from __future__ import annotations
 
 import argparse
+import datetime
 import re
 from pathlib import Path
 
@@ -273,13 +274,16 @@ def with_marker(quote: str, n: int) -> str:
 
 def _stale(assistant, proposal: Document, sentences: list[Sentence], where: str) -> list[str]:
     """Warn when evidence is much older than the proposal (e.g. a 2021 provincial reply)."""
+    # a proposal with no date of its own (a new one, given as a file) is compared with today
     now = year_of(proposal.date)
+    than = f"比本{proposal.kind or '建议'}早" if now else "距今"
+    now = now or datetime.date.today().year
     out = []
     for doc_id in dict.fromkeys(s.doc_id for s in sentences):
         d = assistant.index.docs[doc_id]
         then = year_of(d.date)
-        if now and then and now - then > STALE_YEARS:
-            out.append(f"{where}引用了《{d.title}》（{d.date}），比本{proposal.kind or '建议'}早 {now - then} 年，"
+        if then and now - then > STALE_YEARS:
+            out.append(f"{where}引用了《{d.title}》（{d.date}），{than} {now - then} 年，"
                        "请核实是否仍适用、是否有更新的数据。")
     return out
 

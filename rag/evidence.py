@@ -28,7 +28,7 @@ GENERIC = frozenset(
     "推进 推动 加快 发展 建设 提升 加强 深化 强化 促进 支持 实现 构建 打造 进一步 不断 积极 有效 持续 我市 苏州 "
     "苏州市 全市 我国 我省 全省 相关 重点 重要 能力 水平 工作 方面 领域 体系 机制 方式 模式 作用 同时 此外 以及 "
     "通过 围绕 结合 形成 开展 一批 多种 各类 充分 发挥 坚持 着力 进行 提出 实施 完善 优化 培育 计划 有计划 不同 "
-    "一定 当前 目前 近年来 已经 更加 新型 关于 建议 提案 我们 工业化 新型工业化 高质量".split()
+    "一定 当前 目前 近年来 已经 更加 新型 关于 建议 提案 我们 工业化 新型工业化 高质量 地区 区域".split()
 )
 # Thresholds read off the five-document corpus (see tests/test_drafting.py): sentences
 # that answer a point score 2.5–12 with two or more heading terms; loose matches share
@@ -99,9 +99,13 @@ class EvidenceFinder:
         self._heads: dict[str, list[tuple[int, int]]] = {}
 
     def terms(self, text: str) -> dict[str, float]:
+        """Distinctive words of ``text`` with their IDF.  Places are left out: they say where, not
+        what ("加快苏北地区城市地铁建设" is about 地铁; any sentence on 苏北 shares 苏北 and 地区)."""
         bm = self.index.bm25
+        named = places(text)
         return {w: bm.idf(w) for w in set(words(text))
-                if len(w) >= 2 and w not in GENERIC and not re.fullmatch(r"[\d.%]+", w)}
+                if len(w) >= 2 and w not in GENERIC and not re.fullmatch(r"[\d.%]+", w)
+                and not any(w in p or p in w for p in named)}
 
     def key_terms(self, heading: str, body: str, extra: int = 3) -> dict[str, float]:
         """The heading's terms plus the body's most repeated distinctive ones.
@@ -122,8 +126,10 @@ class EvidenceFinder:
         incidental words ("双向…融合" in a passage on 南北共建园区) is not taken for
         evidence on "打造“人工智能+制造业”双向融合的产业生态".
         """
+        named = places(f"{heading} {body}")
         counts = Counter(w for w in words(f"{heading} {heading} {body}")
-                         if len(w) >= 2 and w not in GENERIC and self.index.bm25.idf(w) >= MIN_IDF)
+                         if len(w) >= 2 and w not in GENERIC and self.index.bm25.idf(w) >= MIN_IDF
+                         and not any(w in p or p in w for p in named))
         return [t for t, _ in counts.most_common(n)]
 
     def headings(self, doc: Document) -> list[tuple[int, int]]:

@@ -283,3 +283,21 @@ def test_proposal_numbers_as_staff_write_them(assistant, key):
 def test_non_proposals_are_refused_with_the_reason(assistant, key, expected):
     with pytest.raises(DraftError, match=expected):
         draft_reply(assistant, key)
+
+
+def test_a_point_sharing_only_the_place_gets_a_placeholder_and_old_evidence_is_dated_from_today(
+    assistant, tmp_path
+) -> None:
+    # every point names 苏北地区, as the province's 2021 reply letter does throughout: the place
+    # says where, not what, so only the point about 高校…重点实验室 finds evidence
+    text = ("关于促进苏北地区民生和产业发展的建议\n建议人：钱芳代表\n建议号：1234\n建议内容：\n为此建议：\n"
+            "一、加快苏北地区城市地铁建设。\n二、扩大苏北地区海洋渔业养殖规模。\n"
+            "三、提高苏北地区中小学教师工资待遇。\n四、支持苏北地区高校建设重点实验室。\n")
+    path = tmp_path / "1234号建议.txt"
+    path.write_text(text, encoding="utf-8")
+    d = draft_reply(assistant, str(path))
+    sections = section_blocks(d)
+    assert all("〔待补：资料库中未找到" in blocks[0].text for blocks in sections[:3])
+    assert "重点实验室" in sections[3][0].text and sections[3][0].cited
+    # the proposal has no date of its own: the 2021 letter is dated against today
+    assert any("距今" in p and "1002号建议的答复" in p for p in d.problems)
