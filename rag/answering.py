@@ -39,7 +39,7 @@ from rag.extraction import Scored, SentenceExtractor
 from rag.fields import FieldAnswers
 from rag.overview import answer_overview, asks_whole
 from rag.parts import answer_part, points_at
-from rag.questions import FIELD_LABELS, Question, analyse
+from rag.questions import FIELD_LABELS, Question, analyse, arabic_numbers
 
 NOT_FOUND = "资料中未找到"
 
@@ -99,7 +99,7 @@ class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
         return own + [h for h in hits if h.chunk.chunk_id not in seen]
 
     def _answer_one(self, question: str, hits: list[Hit]) -> Answer:
-        m = BARE_NUMBER.fullmatch(question.strip(BARE_STRIP))
+        m = BARE_NUMBER.fullmatch(arabic_numbers(question).strip(BARE_STRIP))
         if m:  # staff often type just the number: give the proposal's record card
             return self.record_card(question, m.group(1))
         q = analyse(question)

@@ -98,7 +98,46 @@ _HELD = re.compile(r"召开|举办|举行|组织")
 # "规模较小的公司", "规模以上企业", "上规模的": a size that describes, not one asked for.
 _SIZE_AS_MODIFIER = re.compile(r"上规模|规模(?=较|以上|以下|化|[大小]的|不大|不小)")
 # A proposal number: 第1002号, or 482号 followed by 建议/提案/议案/答复 ("3号船" is not one).
-_NUMBER_REF = re.compile(r"第\s*(\d{1,5})\s*号|(?<!\d)(\d{1,5})\s*号(?=建议|提案|议案|答复|代表建议)")
+# A decimal or negative number is captured whole ("482.5号" is no 第5号): no proposal has it.
+_NUMBER_REF = re.compile(
+    r"第\s*(-?\d{1,5}(?:\.\d+)?)\s*号|(?<![\d.])(-?\d{1,5}(?:\.\d+)?)\s*号(?=建议|提案|议案|答复|代表建议)"
+)
+_CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+_CN_NUMBER_REF = re.compile(r"(?<=第)[〇零一二两三四五六七八九十百千]{1,8}(?=\s*号)"
+                            r"|[〇零一二两三四五六七八九十百千]{1,8}(?=\s*号(?:建议|提案|议案|答复|代表建议|\s*[？?呢吗。！!]*$))")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def cn_int(numeral: str) -> int:
+    """A number written in Chinese characters, digit by digit or with units.
+
+    >>> cn_int("四八二"), cn_int("一一八"), cn_int("四百八十二"), cn_int("十二"), cn_int("一千零二")
+    (482, 118, 482, 12, 1002)
+    """
+    if all(c in _CN_DIGIT for c in numeral):
+        return int("".join(str(_CN_DIGIT[c]) for c in numeral))
+    total = digit = 0
+    for c in numeral:
+        if c in _CN_UNIT:
+            total += (digit or 1) * _CN_UNIT[c]
+            digit = 0
+        else:
+            digit = _CN_DIGIT[c]
+    return total + digit
+
+
+def arabic_numbers(text: str) -> str:
+    """Proposal numbers as staff may type them, in Arabic digits: full-width digits, and Chinese
+    numerals before 号 ("四八二号建议", "第四百八十二号").
+
+    >>> arabic_numbers("四八二号建议是谁提出的？"), arabic_numbers("第一千零二号"), arabic_numbers("０４８２号建议")
+    ('482号建议是谁提出的？', '第1002号', '0482号建议')
+    >>> arabic_numbers("四八二号"), arabic_numbers("第三部分讲什么")  # no 号: not a proposal number
+    ('482号', '第三部分讲什么')
+    """
+    text = text.translate(_FULL_WIDTH)
+    return _CN_NUMBER_REF.sub(lambda m: str(cn_int(m.group(0))), text)
 # Metadata belongs to a document: the question must name one (a number, 《title》, or its kind).
 _DOC_REF = re.compile(r"建议|提案|议案|答复|评论|文章|新闻|这篇|该文|文件|《")
 # A year, with its month when the question gives one: "2024年12月" is not met by "2023年12月…2024年".
@@ -145,9 +184,10 @@ _PROPOSER_UNIT = re.compile(r"^(?!.*(?:主办|承办|协办|牵头|办理|答复
 
 def analyse(text: str) -> Question:
     q = Question(text=text)
-    m = _NUMBER_REF.search(text)
+    m = _NUMBER_REF.search(arabic_numbers(text))
     if m:
-        q.number = m.group(1) or m.group(2)
+        number = m.group(1) or m.group(2)
+        q.number = str(int(number)) if number.isdigit() else number  # "0482" is 482
     q.field = _first_cue(text, FIELD_CUES) if (q.number or _DOC_REF.search(text)) else None
     if q.field == "session" and _HELD.search(text):
         q.field = None  # "下一步还会适时召开什么会议": a meeting the text plans, not the proposal's session

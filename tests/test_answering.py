@@ -408,3 +408,16 @@ def test_a_reply_letter_the_corpus_lacks_is_said_to_be_missing(assistant, questi
     """Not the proposal's own points, nor its host unit as if it signed the letter."""
     a = assistant.ask(question)
     assert a.refused and "附件没有收进资料库" in a.text, a.text
+
+
+@pytest.mark.parametrize("question", ["四八二号建议是谁提出的？", "０４８２号建议是谁提出的？", "0482号建议是谁提出的？",
+                                      "第四百八十二号建议是谁提的？"])
+def test_a_proposal_number_in_chinese_numerals_full_width_or_with_a_leading_zero(assistant, question):
+    a = assistant.ask(question)
+    assert not a.refused and "胡伏原" in a.text, a.text
+
+
+@pytest.mark.parametrize(("question", "said"), [("482.5号建议是谁提出的？", "第482.5号"), ("-1号建议是谁提出的？", "第-1号")])
+def test_a_decimal_or_negative_proposal_number_is_not_read_as_another(assistant, question, said):
+    a = assistant.ask(question)
+    assert a.refused and said in a.text, a.text
