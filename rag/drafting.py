@@ -176,7 +176,11 @@ def draft_reply(assistant, proposal: str) -> Draft:
     draft = Draft(title=heading, blocks=[], subtitle=fill(snip["subtitle"], **values))
     draft.blocks += [Block("plain", greet), Block("p", fill(snip["opening"], **values)),
                      Block("p", snip["overview"])]
-    if greet.startswith("〔"):
+    if greet.startswith("〔") and doc.kind == "提案" and re.search(r"建\s*议\s*人", doc.text):
+        # 482: the page's labels say 建议人/建议号, only its attachment's name says 提案
+        draft.problems.append("正文标注“建议人/建议号”，但资料中又称其为提案（如附件名），无法判断建议人是代表还是委员，"
+                              "称呼待补，请核实。")
+    elif greet.startswith("〔"):
         draft.problems.append("无法从资料判断建议人的身份（代表/委员/组织），称呼待补。")
     # only places the proposal itself names: another region's work is not this unit's
     # and no commentary or other proposal: neither is what this unit has done

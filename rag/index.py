@@ -47,7 +47,8 @@ from rag.lexical import BM25
 # Bumped whenever loading, cleaning, metadata or the file layout change what an index holds:
 # an older index is then refused (ask) or rebuilt (ingest), never silently mixed. 2: proposal_title.
 # 3: a .md file's text without its Markdown markup (rag/markdown.py). 4: a news item's reporters. 5: its editor.
-FORMAT_VERSION = 5
+# 6: no 委员 role for a filer the page labels 建议人 (the 提案 evidence is only an attachment's name).
+FORMAT_VERSION = 6
 
 class IndexError_(Exception):
     """The index is missing, damaged, or was built with other settings."""

@@ -15,8 +15,8 @@ passage a citation can quote (the label together with its value)::
     >>> k = meta["kind"]   # the page says 建议人, but the text calls it a 提案
     >>> k.value, text[k.start:k.end]
     ('提案', '482号提案')
-    >>> meta["proposer_role"].value   # a person who files a 提案 is a CPPCC 委员
-    '委员'
+    >>> "proposer_role" in meta   # a 提案's filer is a CPPCC 委员, but this page says 建议人: unknown
+    False
 
 Only keys with evidence in the text are returned; nothing is guessed from the
 file name, because every offset must point into the text.
@@ -189,7 +189,9 @@ def _proposer(text: str, kind: Field | None) -> tuple[Field | None, Field | None
         if said:
             name = said.groupdict().get("n") or person.value
             return Field(name, person.start, person.end), Field(said.group("r"), person.start, person.end)
-        if kind and kind.value == "提案":
+        # a 提案 is filed by a CPPCC 委员, unless the page itself labels its filer 建议人: then the
+        # 提案 evidence is only an attachment's name ("482号提案的答复.doc") and the role is unknown
+        if kind and kind.value == "提案" and not re.match(r"建\s*议", m.group(0)):
             return person, Field("委员", kind.start, kind.end)
         return person, None
     # a reply letter's salutation: "陆惠芬代表：" / "张三等委员：" / "民盟江苏省委："

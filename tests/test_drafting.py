@@ -77,14 +77,17 @@ def test_fact_span_stops_before_problems(assistant) -> None:
 
 
 @pytest.mark.parametrize("name,greeting,opening", [
-    (P482, "胡伏原委员：", "您提出的关于从科教维度推进我市新型工业化的建议收悉，经商苏州市科学技术局，现答复如下："),
+    (P482, "〔待补：称呼〕", "您提出的关于从科教维度推进我市新型工业化的建议收悉，经商苏州市科学技术局，现答复如下："),
     (P118, "市致公党：", "你们提出的关于“人工智能+产业”深度融合，赋能新型工业化发展的建议收悉，现答复如下："),
 ])
 def test_letter_frame(drafts, name, greeting, opening) -> None:
     d = drafts[name]
     number = "482" if name == P482 else "118"
-    # headed in the document's own word: its title ends in 建议 (only an attachment name says 提案)
+    # headed in the document's own word: its title ends in 建议 (only an attachment name says 提案),
+    # and 482's filer, labelled 建议人, is neither guessed a 委员 nor a 代表
     assert d.title.endswith(f"第{number}号建议的答复")
+    if name == P482:
+        assert any("建议人/建议号" in p and "请核实" in p for p in d.problems)
     assert d.blocks[0].text == greeting
     assert d.blocks[1].text == opening
     closing = [b for b in d.blocks if b.text.startswith("感谢")]

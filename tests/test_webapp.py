@@ -218,7 +218,7 @@ def test_a_model_that_fails_to_load_is_a_message_and_the_page_and_api_still_star
 
 def test_library_lists_parsed_metadata(web: WebApp) -> None:
     rows = {r[0]: r for r in web.library()}
-    assert rows[DOC_482][1:6] == ["提案", "关于从科教维度推进我市新型工业化的建议", "482", "胡伏原（委员）",
+    assert rows[DOC_482][1:6] == ["提案", "关于从科教维度推进我市新型工业化的建议", "482", "胡伏原",
                                   "苏州市工业和信息化局"]
     assert rows[DOC_482][7] > 0  # chunks
 
@@ -360,7 +360,7 @@ def test_live_assistant_follows_reloads(fresh: WebApp, tmp_path: Path) -> None:
 
 def test_draft_reply_for_482_with_downloads(web: WebApp) -> None:
     html, md, docx, message = web.draft(DOC_482, None)
-    assert "胡伏原" in html and '<mark class="todo">〔待补' in html and "已生成" in message
+    assert "第482号建议的答复" in html and '<mark class="todo">〔待补' in html and "已生成" in message
     assert md and Path(md).read_text(encoding="utf-8").startswith("# ")
     assert Path(md).parent.parent == web.downloads
     assert docx and zipfile.is_zipfile(docx)
@@ -369,7 +369,7 @@ def test_draft_reply_for_482_with_downloads(web: WebApp) -> None:
 def test_draft_from_an_upload_and_bad_inputs(web: WebApp, tmp_path: Path) -> None:
     text = (Path(web.settings.corpus_dir) / DOC_482).read_text(encoding="utf-8")
     html, _, docx, _ = web.draft(None, write(tmp_path / "提案.txt", text))
-    assert "胡伏原" in html and docx
+    assert "第482号建议的答复" in html and docx
     assert "请选择" in web.draft(None, None)[3]
     assert "无法读取" in web.draft(None, write(tmp_path / "bad.txt", bytes(range(256)) * 4))[3]
     assert "不支持" in web.draft(None, write(tmp_path / "x.exe", b"MZ"))[3]
