@@ -79,7 +79,7 @@ def extract_metadata(text: str, doc_id: str = "") -> dict[str, Field]:
     proposer, role = _proposer(text, found["kind"])
     found.update(proposer=proposer, proposer_role=role)
     found.update(
-        host_unit=_unit_after(text, "主办"),
+        host_unit=_unit_after(text, "主办") or _plain_host(text),
         co_units=_unit_after(text, "协办"),
         consulted_units=_search(
             r"经(?:商|会商|征求|会同)(?P<v>[^，,。；;\n]{2,80}?)"
@@ -205,6 +205,19 @@ def _proposer(text: str, kind: Field | None) -> tuple[Field | None, Field | None
         if role:
             return Field(name, m.start(), m.end()), Field(role, m.start(), m.end())
     return None, None
+
+
+def _plain_host(text: str) -> Field | None:
+    """``承办单位：江苏省工业和信息化厅`` with no 主办/协办 split: the one unit is the host.
+
+    >>> _plain_host("承办单位：江苏省工业和信息化厅\\n").value, _plain_host("承办单位：主办 苏州市工信局")
+    ('江苏省工业和信息化厅', None)
+    """
+    m = re.search(_label("承办单位", "办理单位") + _COLON + r"(?P<v>[^\s|:：;；，,。]{4,40})[ \t]*(?:$|[;；|])",
+                  text, re.MULTILINE)
+    if not m or re.match(r"主办|协办|会办", m.group("v")):
+        return None
+    return Field(m.group("v"), m.start(), m.end("v"))
 
 
 def _unit_after(text: str, word: str) -> Field | None:

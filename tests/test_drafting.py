@@ -304,3 +304,12 @@ def test_a_point_sharing_only_the_place_gets_a_placeholder_and_old_evidence_is_d
     assert "重点实验室" in sections[3][0].text and sections[3][0].cited
     # the proposal has no date of its own: the 2021 letter is dated against today
     assert any("距今" in p and "1002号建议的答复" in p for p in d.problems)
+
+
+def test_a_single_承办单位_signs_the_letter(assistant, tmp_path) -> None:
+    text = ("关于加快苏北地区智能制造的建议\n建议人：王建国代表\n建议号：2035\n建议内容：\n为此建议：\n"
+            "一、加强企业技术中心建设，提升企业创新能力。\n二、推进智能车间建设。\n承办单位：江苏省工业和信息化厅\n")
+    path = tmp_path / "2035号建议.txt"
+    path.write_text(text, encoding="utf-8")
+    d = draft_reply(assistant, str(path))
+    assert [b.text for b in d.blocks if b.kind == "right"][0] == "江苏省工业和信息化厅"
