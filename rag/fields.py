@@ -46,7 +46,7 @@ class FieldAnswers:
                 continue
             f = doc.meta[key]
             span = self._field_span(doc, f, q.number)
-            label = FIELD_LABELS.get(key, key)
+            label = field_label(doc, key)
             if span is None or doc.kind == "答复函":
                 span, subject = (f.start, f.end), f"《{doc.title}》"
             else:
@@ -95,7 +95,7 @@ class FieldAnswers:
                 continue
             span = (self._field_span(doc, f, number) if not cites else None) or (f.start, f.end)
             cites.append(make_citation(len(cites) + 1, doc, *span))
-            parts.append(f"{FIELD_LABELS[key]}{f.value}[{len(cites)}]")
+            parts.append(f"{field_label(doc, key)}{f.value}[{len(cites)}]")
         if not cites:
             return self.refuse(question, [], f"第{number}号的办理信息")
         text = f"《{doc.title}》（编号{number}）：" + "；".join(parts) + "。"
@@ -110,6 +110,24 @@ class FieldAnswers:
         # "评论文章的作者是谁？": named by its kind, when the corpus holds one document of it
         kinds = [d for d in docs if d.kind in _KIND_WORDS and _KIND_WORDS[d.kind].search(q.text)]
         return named or (kinds if len(kinds) == 1 else [])
+
+
+# The page's own word for who filed it: "提案人: 孙丽" is not answered "建议人是孙丽".
+_FILER_LABEL = re.compile(r"(建\s*议\s*人|提\s*案\s*人|领\s*衔\s*人)")
+
+
+def field_label(doc: Document, key: str) -> str:
+    """The label an answer gives a field: the page's own for the filer, else ``FIELD_LABELS``'s.
+
+    >>> from rag.documents import Field
+    >>> field_label(Document("a.txt", "提案人: 孙丽", {"proposer": Field("孙丽", 0, 7)}), "proposer")
+    '提案人'
+    >>> field_label(Document("b.txt", "x"), "host_unit")
+    '主办单位'
+    """
+    f = doc.meta.get(key)
+    m = _FILER_LABEL.match(doc.text, f.start) if key == "proposer" and f else None
+    return re.sub(r"\s", "", m.group(1)) if m else FIELD_LABELS.get(key, key)
 
 
 # A field whose label stands with nothing after it on the page ("协办\n办理期限:3个月").

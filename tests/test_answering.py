@@ -421,3 +421,17 @@ def test_a_proposal_number_in_chinese_numerals_full_width_or_with_a_leading_zero
 def test_a_decimal_or_negative_proposal_number_is_not_read_as_another(assistant, question, said):
     a = assistant.ask(question)
     assert a.refused and said in a.text, a.text
+
+
+def test_the_filer_is_named_with_the_pages_own_label(tmp_path):
+    from rag.chain import Assistant
+    from conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "666号提案.txt").write_text(
+        "关于加强社区养老服务的提案\n提案人: 孙丽 | 提案号: 666 |\n提案内容：\n建议增加社区养老服务中心。\n", encoding="utf-8")
+    a = Assistant.open(make_settings(corpus, tmp_path / "index"))
+    answer = a.ask("666号提案是谁提的？")
+    assert "提案人是孙丽" in answer.text and "建议人" not in answer.text, answer.text
+    assert "提案人孙丽" in a.ask("666").text
