@@ -144,6 +144,11 @@ ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
         re.compile(r"(?<!邮箱|网站|网页|邮件)地址|办公地点|在哪(?:里|儿)?办公|门牌"),
         re.compile(r"[\u4e00-\u9fff]{2,8}(?:路|街|大道|巷|弄)\s*\d+\s*号|\d+\s*号(?:楼|院|大厦)|[\u4e00-\u9fff]{2,8}大厦"),
     ),
+    # a day: "哪天召开" is not answered by "以“新年第一会”的方式召开", nor by "2023年12月召开"
+    "day": (
+        re.compile(r"哪一?天|几月几[日号]|几号|哪一?日"),
+        re.compile(r"\d{1,2}\s*[日号]|[一二三四五六七八九十廿]{1,3}[日号]|\d{1,2}/\d{1,2}|\d{4}-\d{1,2}-\d{1,2}|今天|昨天|当天|当日"),
+    ),
     "month": (re.compile(r"几月|哪个月|哪一个月|哪月"), re.compile(r"(?<!\d)\d{1,2}\s*月|[一二三四五六七八九十]+月|\d{1,2}/\d{1,2}|\d{4}-\d{1,2}")),
     # a unit that acts: an office, a committee, a centre, a company ("全部", "内部" are not one)
     "dept": (

@@ -24,7 +24,7 @@ from rag.questions import Question, expand, places
 QUESTION_WORD = re.compile(r"什么|哪|谁|几|多少|何|怎|吗|呢")
 NUMBER_TERM = re.compile(r"第?\s*\d{1,5}\s*号(?:建议|提案|议案)?(?=建议|提案|议案|答复|的|$)")
 # Forms a paragraph may state once before its sentences ("2023年,…"; "1月3日,…").
-_DATED_FORMS = ("year", "month")
+_DATED_FORMS = ("year", "month", "day")
 # A post held by a person ("副局长", "厅长", "主委"): the longest match, 副 included.
 _ROLE = re.compile(
     r"(?:常务)?副?(?:局长|厅长|市长|省长|区长|县长|主任|书记|部长|主席|院长|校长|董事长|总经理|主委|处长|科长|秘书长)"
@@ -182,7 +182,7 @@ class TrustRules:
     kind_below = 0.6
     weak_novelty = 0.1  # ...and must say something the question does not ("陆惠芬代表:")
     forms: tuple[str, ...] = (
-        "unit", "money", "age", "year", "share", "years", "contact", "address", "month", "dept", "district", "company"
+        "unit", "money", "age", "year", "share", "years", "contact", "address", "month", "day", "dept", "district", "company"
     )  # rag/cues.ASKED_FORMS
     members = True  # "那7家…分别是哪几家" must be answered by a list of them (cues.lists_members)
     key_terms = 0  # >0: the question's rarest words that must be in the evidence (measured: hurts, off)

@@ -424,8 +424,9 @@ def test_a_decimal_or_negative_proposal_number_is_not_read_as_another(assistant,
 
 
 def test_the_filer_is_named_with_the_pages_own_label(tmp_path):
-    from rag.chain import Assistant
     from conftest import make_settings
+
+    from rag.chain import Assistant
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -382,3 +382,22 @@ def test_a_sentence_that_only_names_the_company_does_not_answer_what_it_does(ass
 )
 def test_a_number_of_people_asked_needs_people_counted(question, evidence, shown):
     assert shows_forms(question, evidence) is shown
+
+
+@pytest.mark.parametrize(
+    ("evidence", "shown"),
+    [
+        ("苏州连续两年以“新年第一会”的方式召开推进新型工业化工作会议", False),
+        ("2023年12月召开的中央经济工作会议", False),  # a month is no day
+        ("1月3日,苏州市召开推进新型工业化工作会议", True),
+        ("2024\n01/04 10:20", True),
+    ],
+)
+def test_a_day_asked_needs_a_day(evidence, shown):
+    assert shows_forms("新年第一会是哪天召开的？", evidence) is shown
+
+
+def test_the_meeting_day_is_answered_by_the_sentence_with_the_day(assistant):
+    # BM25 only (the shared fixture): the sentence naming 新年第一会 without a day no longer wins
+    a = assistant.ask("新年第一会是哪天召开的？")
+    assert not a.refused and a.text.startswith("1月3日"), a.text
