@@ -17,6 +17,8 @@ turn over:
     '482号建议提了哪些对策建议？'
     >>> condense("承办单位呢？", [("482号建议是谁提出的？", "……胡伏原。[1]")])
     '482号建议的承办单位是什么？'
+    >>> condense("编辑呢？", [("新闻的记者是谁？", "……")]), condense("评论的呢？", [("新闻的编辑是谁？", "……")])
+    ('新闻的编辑是什么？', '评论的编辑是谁？')
     >>> condense("苏州有多少家国家级专精特新企业？", h)  # already standalone
     '苏州有多少家国家级专精特新企业？'
 """
@@ -55,6 +57,7 @@ _PERSON_PRONOUN = ("他们", "她们", "他", "她")
 _COUNTED = re.compile(r".*(?:多少|几)[个家项件名人次所座条](?P<obj>[^？?，,。、]{2,20}?)[？?]?$")
 _PROPOSAL = re.compile(r"第?\s*\d{1,5}\s*号(?:建议|提案|议案)?")
 _TITLE = re.compile(r"《[^》]{2,60}》")
+_DOC_KIND = re.compile(r"答复函|新闻|评论|报道|文章")
 _NUMBER_ONLY = re.compile(r"^第?\s*(\d{1,5})\s*号(?:建议|提案|议案)?$")
 
 
@@ -163,8 +166,8 @@ def condense_by_rules(question: str, history: History) -> str:
         return question
     m = _SWAP.match(question)
     if m:
-        new = m.group("x").strip()
-        subject = subject_of(history) if _names_field(new) else ""
+        new = m.group("x").strip().removesuffix("的")  # "评论的呢？"
+        subject = (subject_of(history) or _field_owner(previous)) if _names_field(new) else ""
         if subject:  # "承办单位呢？": the same document's other field
             return f"{subject}的{new}是什么？"
         return swap_subject(previous, new)
@@ -190,6 +193,19 @@ def _asks_of_a_document(question: str) -> bool:
 
 def _first_of(text: str, cues: list[tuple[str, tuple[str, ...]]]) -> bool:
     return any(c in text for _, words in cues for c in words)
+
+
+def _field_owner(question: str) -> str:
+    """The document a field question names before its field: "新闻的记者是谁？" → "新闻".
+
+    >>> _field_owner("新闻的记者是谁？"), _field_owner("苏州有多少家企业？")
+    ('新闻', '')
+    """
+    from rag.questions import _DOC_REF, FIELD_CUES
+
+    at = [i for _, cues in FIELD_CUES for c in cues if (i := question.find(c)) > 0]
+    owner = question[: min(at)].rstrip("的 ，,") if at else ""
+    return owner if len(owner) <= 40 and _DOC_REF.search(owner) else ""
 
 
 def _names_field(text: str) -> bool:
@@ -237,6 +253,9 @@ def swap_subject(previous: str, new: str) -> str:
     m = _NUMBER_ONLY.match(new)
     if m and _PROPOSAL.search(previous):
         return re.sub(r"\d{1,5}(?=\s*号)", m.group(1), previous, count=1)
+    kind = _DOC_KIND.search(previous)
+    if kind and _DOC_KIND.fullmatch(new):  # "新闻的编辑是谁" → "评论的呢？" → the commentary's
+        return previous[: kind.start()] + new + previous[kind.end() :]
     span = _similar_span(previous, new)
     if span:
         return previous.replace(span, new, 1)

@@ -125,3 +125,11 @@ def test_a_pronoun_with_nothing_before_asks_which_document(assistant):
     assert "请写明问的是哪份文件" in streamed[-1].text
     after = assistant.ask("它的答复时间是？", history=[("482号建议是谁提出的？", "胡伏原")])
     assert not after.refused and "2025-06-19" in after.text
+
+
+def test_a_field_follow_up_keeps_the_document_and_a_kind_follow_up_keeps_the_field(assistant):
+    first = [("新闻的记者是谁？", "……")]
+    editor = condense_by_rules("编辑呢？", first)
+    assert editor == "新闻的编辑是什么？" and "汪泽" in assistant.ask(editor).text
+    comment = condense_by_rules("评论的呢？", [*first, ("编辑呢？", "……")])
+    assert comment == "评论的编辑是什么？" and "曹子健" in assistant.ask(comment).text
