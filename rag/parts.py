@@ -7,6 +7,8 @@ topic, the file attached to a page.
     '高校科研和人才培训'
     >>> nth("苏州有几家灯塔工厂？") is None and part_topic("苏州有几家灯塔工厂？") is None
     True
+    >>> points_at("482号建议有几条建议？"), points_at("苏州有几项重点项目？"), points_at("答复时间是几点几分？")
+    (True, False, False)
 
 Each answer quotes the heading it names (marker included), so the reader lands on the part.
 """
@@ -36,13 +38,19 @@ _TOPIC = re.compile(
     r"(?:讲|谈|写|关于|涉及)(?P<a>[^，,。？?]{2,20}?)的(?:那|哪)?一?(?:部分|节|条|方面)"
     r"|(?:哪|那)一?(?:部分|节|条)(?:讲|谈|写|是关于)(?P<b>[^，,。？?的]{2,20})"
 )
+# "有几条建议", "一共分几个部分": how many points or sections, each listed by its heading
+# ("几点几分" is a time; a reply letter has parts, not 几条建议 of its own)
+_HOW_MANY = re.compile(r"(?:几|多少)\s*(?:个|大)?(?:部分|方面|条|项|点(?=建议|意见|对策|措施|问题))"
+                       r"(?!\S{0,3}(?:企业|项目|工厂|家))")
+_PARTS_OF_A_LETTER = re.compile(r"(?:几|多少)\s*(?:个|大)?(?:部分|方面)")
 _ATTACHMENT_Q = re.compile(r"附件(?:是|叫|名)|(?:哪个|什么)附件|附件.{0,6}(?:哪个|什么)(?:文件)?")
 _LABELS = {"problems": "所列问题", "situation": "所述现状", "points": "对策建议", "reply": "答复"}
 
 
 def points_at(question: str) -> bool:
     """Whether the question points at a part or an attachment (a quick test)."""
-    return bool(_ATTACHMENT_Q.search(question) or _NTH.search(question) or _TOPIC.search(question))
+    return bool(_ATTACHMENT_Q.search(question) or _NTH.search(question) or _TOPIC.search(question)
+                or _HOW_MANY.search(question))
 
 
 def nth(question: str) -> int | None:
@@ -68,7 +76,7 @@ def answer_part(question: str, named: list[Document]) -> Answer | None:
         return next((a for a in (attachment(question, d) for d in named) if a is not None), None)
     n, topic = nth(question), part_topic(question)
     if n is None and topic is None:
-        return None
+        return _count_parts(question, named) if _HOW_MANY.search(question) else None
     for doc in named:
         run, what = _run_of(doc, question)
         if not run:
@@ -113,6 +121,21 @@ def _opening(text: str, start: int, end: int, limit: int = 150) -> tuple[int, in
             break
         b = m.end()
     return (a, b) if a is not None and b - a >= 8 else None
+
+
+def _count_parts(question: str, named: list[Document]) -> Answer | None:
+    """"482号建议有几条建议？" → how many, then each point's heading, cited."""
+    for doc in named:
+        if doc.kind == "答复函" and not _PARTS_OF_A_LETTER.search(question):
+            continue  # "第1002号建议原文提了几条建议": the proposal's, which the letter is not
+        run, what = _run_of(doc, question)
+        if run:
+            unit = "部分" if what == "reply" else "条"
+            cites = [make_citation(i + 1, doc, *p.heading_span(doc.text)) for i, p in enumerate(run)]
+            lines = [f"《{doc.title}》{_LABELS[what]}共{len(run)}{unit}："]
+            lines += [f"{c.n}. {one_line(c.quote)}[{c.n}]" for c in cites]
+            return Answer(question=question, text="\n".join(lines), citations=cites)
+    return None
 
 
 def _past_the_end(question: str, doc: Document, run: list[Recommendation], what: str) -> Answer:

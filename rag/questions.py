@@ -182,6 +182,10 @@ class Question:
 _PROPOSER_UNIT = re.compile(r"^(?!.*(?:主办|承办|协办|牵头|办理|答复)).*(?:建议人|提案人|提出人|领衔人)")
 
 
+# "118号建议是哪个单位提的": who filed it, though it asks for a unit
+_FILED_BY = re.compile(r"^(?!.*(?:主办|承办|协办|牵头|办理|答复)).*(?:单位|组织|机构|党派)\S{0,2}(?:提的|提出的?|所提|提交的?)")
+
+
 def analyse(text: str) -> Question:
     q = Question(text=text)
     m = _NUMBER_REF.search(arabic_numbers(text))
@@ -191,8 +195,8 @@ def analyse(text: str) -> Question:
     q.field = _first_cue(text, FIELD_CUES) if (q.number or _DOC_REF.search(text)) else None
     if q.field == "session" and _HELD.search(text):
         q.field = None  # "下一步还会适时召开什么会议": a meeting the text plans, not the proposal's session
-    if q.field == "host_unit" and _PROPOSER_UNIT.search(text):
-        q.field = "proposer"  # "建议人是哪个单位的": the proposer's, not the handling unit
+    if q.field == "host_unit" and (_PROPOSER_UNIT.search(text) or _FILED_BY.search(text)):
+        q.field = "proposer"  # "建议人是哪个单位的", "是哪个单位提的": the proposer's, not the handling unit
     q.want = _first_cue(_SIZE_AS_MODIFIER.sub("", text), WANT_CUES) or "general"
     if q.want == "person" and _WHO_MORE.search(text):
         q.want = "general"  # "苏州和北京谁的企业多": a comparison of the two, not a person

@@ -436,3 +436,8 @@ def test_the_filer_is_named_with_the_pages_own_label(tmp_path):
     answer = a.ask("666号提案是谁提的？")
     assert "提案人是孙丽" in answer.text and "建议人" not in answer.text, answer.text
     assert "提案人孙丽" in a.ask("666").text
+
+
+def test_which_unit_filed_it_asks_the_proposer_and_both_halves_are_answered(assistant):
+    a = assistant.ask("118号建议是哪个单位提的，承办单位是哪个？")
+    assert "建议人是市致公党" in a.text and "主办单位是苏州市工业和信息化局" in a.text, a.text

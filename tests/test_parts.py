@@ -87,3 +87,23 @@ def test_a_heading_written_after_a_space_is_kept():
     points = recommendations(doc)
     assert [p.heading for p in points] == ["完善低空基础设施", "加强政策支持"]
     assert text[slice(*points[0].heading_span(text))] == "1. 完善低空基础设施"
+
+
+@pytest.mark.parametrize(
+    ("question", "head", "n"),
+    [
+        ("482号建议有几条建议？", "对策建议共4条", 4),
+        ("胡伏原的建议有几条？", "对策建议共4条", 4),
+        ("答复函一共分几个部分？", "答复共4部分", 4),
+    ],
+)
+def test_how_many_points_or_parts_lists_each_heading(assistant, question, head, n):
+    a = assistant.ask(question)
+    assert not a.refused and head in a.text and len(a.citations) == n, a.text
+    text = assistant.index.docs[a.citations[0].doc_id].text
+    assert all(text[c.start : c.end] == c.quote for c in a.citations)
+
+
+def test_a_time_or_the_letters_own_proposal_is_no_count_of_parts(assistant):
+    assert "共4条" not in assistant.ask("118号建议的答复时间具体到几点几分？").text
+    assert "答复共4部分" not in assistant.ask("陆惠芬代表的第1002号建议原文一共提了几条具体建议？").text
