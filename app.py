@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # read when gradio is imported
 
 import gradio as gr  # noqa: E402
 
-from rag.config import Settings  # noqa: E402
+from rag.config import Settings, SettingsError  # noqa: E402
 from rag.loading import SUPPORTED  # noqa: E402
 from rag.webapp import EXAMPLES, LiveAssistant, WebApp  # noqa: E402
 from rag.webview import LIBRARY_HEADERS, proposal_choices, render_sources  # noqa: E402
@@ -33,6 +34,7 @@ mark.todo { background: #fecaca; }
 .sources .passage { line-height: 1.8; margin: 8px 0 4px; }
 .sources .where, .sources .note { color: var(--body-text-color-subdued); font-size: 0.85em; }
 a.cite { text-decoration: none; font-weight: 600; }
+#chat .note { color: #b45309; font-size: 0.9em; }
 """
 # A click on a marker [n] in an answer opens and shows source n in the sources panel.
 HEAD = """<script>
@@ -154,20 +156,24 @@ def serve(web: WebApp, host: str, port: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    settings = Settings.from_env()
     p = argparse.ArgumentParser(description="政策问答助手网页界面")
-    p.add_argument("--host", default=settings.host, help=f"listen address (default {settings.host})")
-    p.add_argument("--port", type=int, default=settings.port, help=f"port (default {settings.port})")
+    p.add_argument("--host", help="listen address (default: RAG_HOST or 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default: RAG_PORT or 7860)")
     args = p.parse_args(argv)
-    if not _port_free(args.host, args.port):
-        print(f"错误：端口 {args.port} 已被占用。请用 --port 换一个端口，例如 python app.py --port {args.port + 1}",
+    try:  # a bad RAG_* value or flag: one line naming it, as the CLI does
+        settings = Settings.from_env(host=args.host, port=args.port, flags={"host": "--host", "port": "--port"})
+    except SettingsError as exc:
+        print(f"错误：{exc}", file=sys.stderr, flush=True)
+        return 2
+    if not _port_free(settings.host, settings.port):
+        print(f"错误：端口 {settings.port} 已被占用。请用 --port 换一个端口，例如 python app.py --port {settings.port + 1}",
               flush=True)
         return 2
     print("正在加载索引（首次启动会从 corpus/ 建索引）…", flush=True)
     web = WebApp(settings)
     if web.error:
         print(web.error + "\n界面仍会启动：可在「资料库」页点“全部重建索引”。", flush=True)
-    serve(web, args.host, args.port)
+    serve(web, settings.host, settings.port)
     return 0
 
 

@@ -5,15 +5,31 @@
     >>> os.environ["RAG_TOP_K"] = "7"
     >>> Settings.from_env().top_k
     7
+
+A value a setting cannot take is refused by name, whether it came from the environment or
+a flag, before anything loads (the CLI prints it as one line and exits 2)::
+
+    >>> os.environ["RAG_TOP_K"] = "abc"
+    >>> Settings.from_env()
+    Traceback (most recent call last):
+    ...
+    rag.config.SettingsError: RAG_TOP_K 应为正整数，收到 'abc'
+    >>> Settings.from_env(top_k=0, flags={"top_k": "-k"})
+    Traceback (most recent call last):
+    ...
+    rag.config.SettingsError: -k 应为正整数，收到 0
     >>> del os.environ["RAG_TOP_K"]
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,30 +71,105 @@ class Settings:
     port: int = 7860
 
     @classmethod
-    def from_env(cls, **overrides: object) -> Settings:
+    def from_env(cls, flags: dict[str, str] | None = None, **overrides: object) -> Settings:
+        """Defaults, then ``RAG_*`` env vars, then ``overrides`` (CLI flags), checked.
+
+        ``flags`` names the flag each override came from (``{"top_k": "-k"}``), so a bad
+        value is reported under the name the user typed."""
         values: dict[str, object] = {}
+        names = {f.name: f"RAG_{f.name.upper()}" for f in dataclasses.fields(cls)}
         for f in dataclasses.fields(cls):
-            raw = os.environ.get(f"RAG_{f.name.upper()}")
-            if raw is not None and raw != "":
-                values[f.name] = _coerce(f.type, raw)
-        values.update({k: v for k, v in overrides.items() if v is not None})
+            raw = os.environ.get(names[f.name])
+            if raw is not None and raw != "" and overrides.get(f.name) is None:  # a flag wins, unread
+                values[f.name] = _coerce(f.name, str(f.type), raw, names[f.name])
+        for key, value in overrides.items():
+            if value is not None:
+                values[key] = value
+                names[key] = (flags or {}).get(key, key)
         s = cls(**values)  # type: ignore[arg-type]
         s.corpus_dir, s.index_dir, s.prompts_dir = (
             Path(s.corpus_dir),
             Path(s.index_dir),
             Path(s.prompts_dir),
         )
+        validate(s, names)
         return s
 
 
-def _coerce(type_name: object, raw: str) -> object:
-    name = str(type_name)
-    if name == "int":
-        return int(raw)
-    if name == "float":
-        return float(raw)
-    if name == "bool":
-        return raw.strip().lower() in ("1", "true", "yes", "on")
-    if name == "Path":
+class SettingsError(ValueError):
+    """A setting given a value it cannot take; the message names the env var or flag."""
+
+
+def _count(least: int) -> Callable[[Any], bool]:
+    return lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= least
+
+
+LLM_BACKENDS = ("extractive", "transformers", "openai")
+# What each numeric or choice setting accepts, and how to say so.  Each bound keeps a stage
+# from breaking later with a puzzling error (top_k 0 answers nothing, a chunk of 0 characters
+# never ends, a negative weight turns fusion upside down, NaN poisons every score).
+RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "top_k": (_count(1), "正整数"),
+    "candidates": (_count(1), "正整数"),
+    "chunk_size": (_count(1), "正整数（每块的目标字数）"),
+    "chunk_overlap": (_count(0), "不小于 0 的整数"),
+    "embed_workers": (_count(0), "不小于 0 的整数（0 = 每个 CPU 核一个进程，1 = 不分进程）"),
+    "rrf_k": (_count(0), "不小于 0 的整数"),
+    "max_question_chars": (_count(1), "正整数"),
+    "max_file_mb": (_count(1), "正整数（MB）"),
+    "llm_max_new_tokens": (_count(1), "正整数"),
+    "port": (lambda v: _count(1)(v) and v <= 65535, "1–65535 之间的整数"),
+    "dense_weight": (
+        lambda v: isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v >= 0,
+        "不小于 0 的数",
+    ),
+    "llm_backend": (
+        lambda v: isinstance(v, str) and v.strip().lower() in LLM_BACKENDS,
+        "extractive、transformers 或 openai 之一",
+    ),
+}
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+_BOOL = "true 或 false（也可写 1/0、yes/no、on/off）"
+
+
+def validate(s: Settings, names: dict[str, str] | None = None) -> None:
+    """Raise ``SettingsError`` for the first value ``s`` cannot take; ``names`` maps a field to
+    the env var or flag it came from (default ``RAG_<FIELD>``)."""
+
+    def name(key: str) -> str:
+        return (names or {}).get(key) or f"RAG_{key.upper()}"
+
+    for key, (ok, expected) in RULES.items():
+        value = getattr(s, key)
+        if not ok(value):
+            raise _bad(name(key), expected, value)
+    if s.chunk_overlap >= s.chunk_size:  # the next chunk would start where this one did: no progress
+        raise SettingsError(
+            f"{name('chunk_overlap')} 应小于 {name('chunk_size')}（{s.chunk_size}），收到 {s.chunk_overlap!r}"
+        )
+
+
+def _coerce(key: str, type_name: str, raw: str, name: str) -> object:
+    """``raw`` as the field's type; a value that does not parse is reported under ``name``."""
+    text = raw.strip()
+    try:
+        if type_name == "int":
+            return int(text)
+        if type_name == "float":
+            return float(text)
+    except ValueError:
+        expected = RULES[key][1] if key in RULES else ("整数" if type_name == "int" else "数")
+        raise _bad(name, expected, raw) from None
+    if type_name == "bool":
+        if text.lower() not in _TRUE + _FALSE:  # "flase" must not quietly mean false
+            raise _bad(name, _BOOL, raw)
+        return text.lower() in _TRUE
+    if type_name == "Path":
         return Path(raw)
     return raw
+
+
+def _bad(name: str, expected: str, got: object) -> SettingsError:
+    """"RAG_TOP_K 应为正整数，收到 'abc'": the text as typed (quoted), or the value given."""
+    gap = " " if expected[:1].isascii() else ""  # 应为 1–65535…, but 应为正整数
+    return SettingsError(f"{name} 应为{gap}{expected}，收到 {got!r}")

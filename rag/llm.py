@@ -30,9 +30,9 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict
 
+from rag.config import LLM_BACKENDS as BACKENDS
 from rag.config import Settings
 
-BACKENDS = ("extractive", "transformers", "openai")
 _ROLES = {"human": "user", "ai": "assistant", "system": "system", "tool": "tool"}
 
 

@@ -29,9 +29,9 @@ def cmd_serve_api(args: Any, settings: Any) -> int:
 
     from rag.chain import Assistant
 
-    assistant = Assistant.open(settings)
-    print(f"* API：http://{args.host}:{args.port}/v1  （模型名 {MODEL_ID}）", flush=True)
-    uvicorn.run(create_app(assistant), host=args.host, port=args.port, log_level="warning")
+    assistant = Assistant.open(settings)  # --host/--port are settings fields, checked (rag/cli.py)
+    print(f"* API：http://{settings.host}:{settings.port}/v1  （模型名 {MODEL_ID}）", flush=True)
+    uvicorn.run(create_app(assistant), host=settings.host, port=settings.port, log_level="warning")
     return 0
 
 
