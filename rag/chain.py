@@ -25,7 +25,7 @@ from rag.embedding import Encoder, make_encoder
 from rag.followup import refers_back
 from rag.glossary import Glossary, load_glossary
 from rag.index import Index, IndexError_, is_outdated
-from rag.ingest import IngestReport, ingest
+from rag.ingest import IngestReport, ingest, rebuild_command
 from rag.questions import expand
 from rag.reranking import Reranker, make_reranker
 from rag.retrieval import HybridSearcher, PolicyRetriever
@@ -146,7 +146,7 @@ class Assistant:
         reranker: Reranker | None = None,
     ) -> None:
         name, dim = (encoder.name, encoder.dim) if encoder else ("none", 0)
-        hint = f"python -m rag ingest {settings.corpus_dir} --index {settings.index_dir} --rebuild"
+        hint = rebuild_command(index, settings.index_dir, settings.corpus_dir)  # its own corpus, not ours
         index.check_compatible(name, dim, settings.chunk_size, settings.chunk_overlap, hint)
         self.index = index
         self.encoder = encoder

@@ -2,7 +2,7 @@
 
 Layout (readable files, never pickle)::
 
-    index/manifest.json          model, dimensions, chunking, corpus hash, file hashes, data folder
+    index/manifest.json          model, dimensions, chunking, corpus folder and hash, file hashes, data folder
     index/data-N/docs.jsonl      cleaned documents with their metadata
     index/data-N/chunks.jsonl    chunks with offsets and their FAISS ids
     index/data-N/dense.faiss     FAISS IndexIDMap2 over inner product (absent with no encoder)
@@ -91,6 +91,7 @@ class Index:
     dense: faiss.Index | None = None
     next_id: int = 0
     generation: int = 0
+    corpus_dir: str = ""  # the folder ingest built it from (absolute); "" in manifests older than the field
 
     def __post_init__(self) -> None:
         if self.dense is None and self.dim > 0:
@@ -112,6 +113,7 @@ class Index:
             "corpus_hash": corpus_hash(self.files),
             "files": self.files,
             "next_id": self.next_id,
+            "corpus_dir": self.corpus_dir,
             "data": f"data-{self.generation}",
             "saved_at": time.strftime("%Y-%m-%d %H:%M:%S"),
         }
@@ -223,6 +225,7 @@ class Index:
             dense=read_dense(data / "dense.faiss", manifest["dim"]) if manifest["dim"] else None,
             next_id=manifest["next_id"],
             generation=int(manifest["data"].split("-")[1]),
+            corpus_dir=manifest.get("corpus_dir") if isinstance(manifest.get("corpus_dir"), str) else "",
         )
 
     def _check_consistent(self, manifest_files: dict) -> None:

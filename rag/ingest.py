@@ -106,8 +106,22 @@ def ingest(
     index.remove_docs(set(report.removed) | set(report.changed))
     _add_documents(index, loaded, encoder, chunk_size, chunk_overlap, progress, workers)
     report.n_chunks = len(index.chunks)
+    index.corpus_dir = str(corpus_dir.resolve())  # so a refusal's rebuild command names this folder
     index.save(index_dir)
     return report
+
+
+def rebuild_command(index: Index, index_dir: Path | str, corpus_guess: Path | str) -> str:
+    """The command that rebuilds ``index`` from the documents it holds.
+
+    Its corpus folder is the one recorded at build time.  An index built before that was recorded
+    gets ``corpus_guess`` only when that folder holds every indexed file; else a placeholder:
+    ``ingest --rebuild`` from another folder would silently replace the index's documents."""
+    corpus = index.corpus_dir
+    if not corpus:
+        held = all((Path(corpus_guess) / doc_id).is_file() for doc_id in index.docs)
+        corpus = str(corpus_guess) if held else "<建这个索引时的语料目录>"
+    return f"python -m rag ingest {corpus} --index {index_dir} --rebuild"
 
 
 def _read_if_changed(path: Path, root: Path, old_sha: str | None, max_bytes: int) -> Document | None:
