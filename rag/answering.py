@@ -159,16 +159,23 @@ class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
         self, question: str, hits: list[Hit], why: str = "", closest: list[Citation] | None = None
     ) -> Answer:
         """资料中未找到 + what was missing (``why``), then the closest sentences (``closest``,
-        quoted but not trusted as the answer) or else the openings of the three closest chunks."""
+        quoted but not trusted as the answer) or else the openings of the three closest chunks.
+        Either way ``Answer.closest`` holds what the text lists, as citations with offsets, so the
+        JSON, the API and the page show the same passages as the text."""
         lines = [f"{NOT_FOUND}{why or '能回答这个问题的内容'}。"]
         if closest:
             lines.append(f"{CLOSEST_NOTE}：")
             lines += [f"{c.n}. 《{c.title}》：{one_line(c.quote)}" for c in closest]
         elif hits:
+            closest = [self._opening(i, h, 60) for i, h in enumerate(hits[:3], 1)]
             lines.append("最接近的资料：")
-            for i, h in enumerate(hits[:3], 1):
-                lines.append(f"{i}. 《{h.chunk.title}》：{h.chunk.text[:60]}…")
+            lines += [f"{c.n}. 《{c.title}》：{one_line(c.quote)}…" for c in closest]  # one line each, as above
         return Answer(question=question, text="\n".join(lines), refused=True, hits=hits, closest=closest or [])
+
+    def _opening(self, n: int, hit: Hit, chars: int) -> Citation:
+        """The first ``chars`` characters of a hit's chunk, as a citation of its document."""
+        c = hit.chunk
+        return make_citation(n, self.index.docs[c.doc_id], c.start, min(c.end, c.start + chars))
 
     def _closest(self, q: Question, ranked: list[Scored], n: int = 3) -> list[Citation]:
         r"""The ``n`` best candidate sentences as quote windows, one per place.  Header lines are

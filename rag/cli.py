@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rag.config import Settings
+from rag.documents import Answer
 
 Command = Callable[[argparse.Namespace, Settings], int]
 COMMANDS: dict[str, Command] = {}
@@ -27,14 +28,24 @@ def command(name: str) -> Callable[[Command], Command]:
     return register
 
 
+# Each flag that sets a Settings field: a bad value is reported under the flag's own name.
+FLAGS = {"index_dir": "--index", "corpus_dir": "--corpus", "embed_model": "--embed-model",
+         "rerank_model": "--rerank-model", "top_k": "-k", "host": "--host", "port": "--port"}
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
+    """The settings for ``args``: its flags over the ``RAG_*`` env vars, checked by the same
+    rules (``rag.config.validate``), so ``-k 0`` and ``RAG_TOP_K=0`` get the same answer."""
     index = getattr(args, "index", None)
     return Settings.from_env(
+        flags=FLAGS,
         index_dir=index,
         corpus_dir=getattr(args, "corpus", None),
         embed_model=getattr(args, "embed_model", None),
         rerank_model=getattr(args, "rerank_model", None),
         top_k=getattr(args, "k", None),
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
         # An index named with --index must exist: a typo must not silently build a new one.
         auto_build=False if index else None,
     )
@@ -121,13 +132,10 @@ def _would_drop_most(s: Settings) -> str:
             "语料目录后再运行 ingest；确要只保留这个文件夹里的文档，请加 --rebuild。索引保持不变。")
 
 
-def answer_json(answer) -> dict:
+def answer_json(answer: Answer) -> dict:
+    """One answer as ``--json``/``--jsonl`` print it.  ``closest`` is ``Answer.closest``, the
+    passages a refusal's text lists, with the citations' keys (as the API gives it)."""
     out = answer.to_dict()
-    if answer.refused:
-        out["closest"] = [
-            {"doc_id": h.chunk.doc_id, "title": h.chunk.title, "text": h.chunk.text[:120]}
-            for h in answer.hits[:3]
-        ]
     if answer.message:
         out["error"] = answer.message
     return out
@@ -143,7 +151,7 @@ def cmd_ask(args: argparse.Namespace, s: Settings) -> int:
     if args.jsonl:
         for _, obj, err in _jsonl_questions():
             if obj is None:
-                _print_json({"q": None, "answer": err, "refused": True, "citations": [], "error": err})
+                _print_json({**answer_json(Answer(question="", text=err, refused=True, message=err)), "q": None})
             else:
                 _print_json(answer_json(assistant.ask(obj["q"])))
         return 0
@@ -152,7 +160,15 @@ def cmd_ask(args: argparse.Namespace, s: Settings) -> int:
         _print_json(answer_json(answer))
     else:
         print(format_answer(answer))
+        print_note(answer)
     return 0
+
+
+def print_note(answer: Answer) -> None:
+    """What changed how the answer was made (the LLM failed, so the extractive answer is shown;
+    a marker was removed), one line on stderr: the text alone would pass it off as generated."""
+    if answer.message and answer.message != answer.text:  # a rejected question's text is the message
+        print(f"注意：{answer.message}", file=sys.stderr, flush=True)
 
 
 def _no_question(name: str) -> int:
@@ -173,9 +189,6 @@ def format_answer(answer) -> str:
 def cmd_retrieve(args: argparse.Namespace, s: Settings) -> int:
     if args.question is None and not args.jsonl:
         return _no_question("retrieve")
-    if args.k is not None and args.k < 1:  # -k 0 used to mean 10, -k -3 to cut 3 hits off the end
-        print(f"错误：-k 必须是正整数（收到 {args.k}），例如 -k 10。", file=sys.stderr)
-        return 2
     from rag.chain import Assistant
 
     assistant = Assistant.open(s)

@@ -39,7 +39,8 @@ def answer_key(answer: Answer) -> str:
 
 def render_answer(answer: Answer) -> str:
     """Answer text as Markdown; each [n] links to its source in the sources panel and shows the
-    quoted passage on hover (an earlier answer's sources are no longer in the panel)."""
+    quoted passage on hover (an earlier answer's sources are no longer in the panel).  A note on
+    how the answer was made (the LLM failed and the extractive answer stands in) follows it."""
     text = escape(answer.text)
     if answer.citations:
         key, quotes = answer_key(answer), {str(c.n): c for c in answer.citations}
@@ -50,6 +51,8 @@ def render_answer(answer: Answer) -> str:
             return f'<a href="#src-{key}-{m.group(1)}" class="cite"{tip}>[{m.group(1)}]</a>'
 
         text = MARKER.sub(link, text)
+    if answer.message and answer.message != answer.text:  # a rejected question's text is its message
+        text += f'\n\n<p class="note">注意：{escape(answer.message)}</p>'
     return text
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -67,7 +68,17 @@ def runs(tmp_path_factory):
     ingest = _finish(_start(["ingest", str(corpus), "--index", index]))
     assert ingest.returncode == 0, ingest.stderr
     missing = str(root / "missing")
-    procs = {
+    with socket.socket() as dead:  # bound, never listening: a connection to it is refused at once
+        dead.bind(("127.0.0.1", 0))
+        llm_down = {"RAG_LLM_BACKEND": "openai", "RAG_LLM_MODEL": "qwen2.5",
+                    "RAG_LLM_BASE_URL": f"http://127.0.0.1:{dead.getsockname()[1]}/v1"}
+        done = _finish_all(_first_runs(root, index, missing, llm_down))
+    done["ingest"] = ingest
+    return done
+
+
+def _first_runs(root: Path, index: str, missing: str, llm_down: dict[str, str]) -> dict[str, subprocess.Popen]:
+    return {
         "ask_482": _start(["ask", Q_482, "--json", "--index", index]),
         "ask_hangzhou": _start(["ask", Q_HANGZHOU, "--json", "--index", index]),
         "ask_jsonl": _start(["ask", "--jsonl", "--index", index], JSONL_IN),
@@ -75,10 +86,16 @@ def runs(tmp_path_factory):
         "missing_corpus": _start(["ingest", missing, "--index", str(root / "index2")]),
         "missing_index": _start(["ask", Q_482, "--index", str(root / "index3")], RAG_CORPUS_DIR=missing),
         "no_question": _start(["ask", "--index", index]),
+        "ask_llm_down": _start(["ask", Q_482, "--index", index], **llm_down),
+        "ask_llm_down_json": _start(["ask", Q_482, "--json", "--index", index], **llm_down),
+        # the index was built from `corpus`; the settings name another folder and other chunking
+        "other_chunking": _start(["ask", Q_482, "--index", index], RAG_CHUNK_SIZE="200",
+                                 RAG_CORPUS_DIR=str(root / "elsewhere")),
     }
-    done = {name: _finish(p) for name, p in procs.items()}
-    done["ingest"] = ingest
-    return done
+
+
+def _finish_all(procs: dict[str, subprocess.Popen]) -> dict[str, subprocess.CompletedProcess]:
+    return {name: _finish(p) for name, p in procs.items()}
 
 
 def _lines(result: subprocess.CompletedProcess) -> list[dict]:
@@ -111,6 +128,40 @@ def test_ask_json_refuses_what_the_corpus_does_not_say(runs):
     (obj,) = _lines(runs["ask_hangzhou"])
     _assert_answer_shape(obj)
     assert obj["refused"] is True and obj["citations"] == [] and "资料中未找到" in obj["answer"]
+
+
+def test_a_refusals_closest_in_json_are_the_sentences_its_text_lists(runs):
+    """``closest`` used to hold chunk openings under "text", while the answer listed sentences."""
+    (obj,) = _lines(runs["ask_hangzhou"])
+    listed = obj["answer"].splitlines()[2:]  # 资料中未找到…, 最接近的原文…：, then one line each
+    assert obj["closest"] and len(obj["closest"]) == len(listed)
+    for c, line in zip(obj["closest"], listed, strict=True):
+        assert set(c) == {"n", "doc_id", "title", "quote", "start", "end", "date"}  # a citation's keys
+        assert line == f"{c['n']}. 《{c['title']}》：{' '.join(c['quote'].split())}"
+        assert c["end"] - c["start"] == len(c["quote"])
+    lines = _lines(runs["ask_jsonl"])
+    assert all({"unsupported", "closest"} <= set(o) for o in lines)  # bad input lines too: one shape
+    assert all("text" not in c and "quote" in c for o in lines for c in o["closest"])
+
+
+def test_a_failed_generation_is_said_in_one_line_beside_the_text_answer(runs):
+    """RAG_LLM_BACKEND=openai with an endpoint that refuses connections: the extractive answer
+    stands in, and the text output says so (it used to say nothing; only --json did)."""
+    text, as_json = runs["ask_llm_down"], runs["ask_llm_down_json"]
+    assert text.returncode == 0 and "胡伏原" in text.stdout and "来源：" in text.stdout
+    (note,) = text.stderr.strip().splitlines()  # one line, no traceback
+    assert note.startswith("注意：生成模型调用失败（") and note.endswith("已改用摘录式回答。")
+    (obj,) = _lines(as_json)
+    assert "生成模型调用失败" in obj["error"] and obj["answer"] in text.stdout
+
+
+def test_an_incompatible_index_names_the_corpus_it_was_built_from(runs):
+    """Following the hint must rebuild the index from its own documents, not RAG_CORPUS_DIR's."""
+    result = runs["other_chunking"]
+    built_from = Path(runs["ingest"].args[4]).resolve()
+    assert result.returncode == 2 and "分块设置 320/60 ≠ 当前设置 200/60" in result.stderr
+    assert f"python -m rag ingest {built_from} --index {runs['ingest'].args[-1]} --rebuild" in result.stderr
+    assert "elsewhere" not in result.stderr
 
 
 def test_ask_jsonl_answers_every_line_and_reports_bad_ones(runs):
@@ -223,8 +274,8 @@ def test_retrieve_gives_a_reason_for_unusable_questions(guard_runs):
 
 
 @pytest.mark.parametrize(("name", "expected"), [
-    ("ask_blank_json", "请输入问题"), ("ask_punct", "没有文字"), ("retrieve_k0", "-k 必须是正整数"),
-    ("retrieve_kneg", "-k 必须是正整数"),
+    ("ask_blank_json", "请输入问题"), ("ask_punct", "没有文字"), ("retrieve_k0", "-k 应为正整数，收到 0"),
+    ("retrieve_kneg", "-k 应为正整数，收到 -3"),
 ])
 def test_unusable_single_question_is_a_usage_error(guard_runs, name, expected):
     result = guard_runs[name]

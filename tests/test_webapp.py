@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 from conftest import DOC_482, Q_482, CountingEncoder, copy_corpus, make_settings
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import BaseMessage
+from langchain_core.outputs import ChatResult
 
 from rag.documents import Answer, Citation
 from rag.webapp import LiveAssistant, WebApp
@@ -143,6 +146,31 @@ def test_chat_streams_text_then_the_linked_answer(web: WebApp) -> None:
     steps = [messages[-1]["content"] for messages, *_ in web.chat(Q_482, [])]
     assert steps[0] == "……" and "胡伏原" in steps[-2] and "href" not in steps[-2]
     assert re.search(r'href="#src-\w+-1"', steps[-1])
+
+
+class UnreachableChat(BaseChatModel):
+    """A chat model whose endpoint refuses every connection, as a dead RAG_LLM_BASE_URL does."""
+
+    @property
+    def _llm_type(self) -> str:
+        return "unreachable"
+
+    def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kw: object) -> ChatResult:
+        raise ConnectionError("Connection refused")
+
+
+def test_chat_says_when_the_extractive_answer_stands_in_for_a_failed_llm(built: Path) -> None:
+    """The page used to show the extractive answer as if the model had written it."""
+    web = WebApp(make_settings(built / "corpus", built / "index"))
+    web.llm = UnreachableChat()
+    web.reload()  # the chat model is handed on to the new Assistant
+    messages, _, copy = last_reply(web, Q_482)
+    reply = messages[-1]["content"]
+    assert "胡伏原" in reply and re.search(r'href="#src-\w+-1"', reply)
+    assert '<p class="note">注意：生成模型调用失败（Connection refused），已改用摘录式回答。</p>' in reply
+    assert "Traceback" not in reply and "生成模型" not in copy  # the copied answer stays the answer
+    plain, _, _ = last_reply(WebApp(make_settings(built / "corpus", built / "index")), Q_482)
+    assert 'class="note"' not in plain[-1]["content"]  # no note when nothing went wrong
 
 
 def test_chat_keeps_history_for_a_follow_up(web: WebApp) -> None:
