@@ -66,7 +66,12 @@ class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
     def _answer_parts(self, question: str, parts: list[str], hits: list[Hit]) -> Answer:
         """"A？B？" is answered part by part; when no part can be answered alone ("各是哪天？"
         needs the part before it), the question is answered as a whole."""
-        answers = [self._answer_one(p, self._hits_for(p, hits)) for p in parts]
+        # a later part naming nothing ("分别是哪些？") asks about the part before it: it is answered
+        # with the whole question, not on its own (alone it matched any list)
+        answers = [
+            self._answer_one(p, self._hits_for(p, hits)) if i == 0 or _names_something(p) else self._answer_one(question, hits)
+            for i, p in enumerate(parts)
+        ]
         done = [a for a in answers if not a.refused]
         if not done:
             return self._answer_one(question, hits)

@@ -185,11 +185,14 @@ class SentenceExtractor(TrustRules):
         if q.want in ("list", "reason", "general"):
             budget = self.max_chars * 2 - (best.end - best.start)
             in_fields = self._in_fields(best.doc_id, best.start, best.end)
+            weights = self._term_weights(q.text)
             for s in ranked[1:6]:
                 if (self._in_fields(s.doc_id, s.start, s.end) and not in_fields) or self._is_label(s):
                     continue  # a header or footer line ("482号提案的答复.doc") adds nothing to the text
                 if opens_point(self.index.docs[s.doc_id].text[s.start : s.end]):
                     continue  # another point's heading ("4.人工智能产业链缺乏…"), not more of this answer
+                if not coverage(weights, self._norm(self.index.docs[s.doc_id].text[s.start : s.end])):
+                    continue  # close in score by rank and context alone, it shares no word with the question
                 if s.score >= 0.8 * best.score and s.end - s.start <= budget and s.doc_id == best.doc_id:
                     chosen.append(s)
                     budget -= s.end - s.start

@@ -441,3 +441,24 @@ def test_the_filer_is_named_with_the_pages_own_label(tmp_path):
 def test_which_unit_filed_it_asks_the_proposer_and_both_halves_are_answered(assistant):
     a = assistant.ask("118号建议是哪个单位提的，承办单位是哪个？")
     assert "建议人是市致公党" in a.text and "主办单位是苏州市工业和信息化局" in a.text, a.text
+
+
+def test_a_later_part_naming_nothing_is_answered_with_the_part_before_it(assistant):
+    # "分别是哪些？" on its own matched an unrelated list (中央经济工作会议…)
+    a = assistant.ask("苏州有多少家智能计算中心？分别是哪些？")
+    assert "4家智能计算中心" in a.text and "中央经济工作会议" not in a.text, a.text
+
+
+def test_a_further_sentence_must_share_a_word_with_the_question(assistant):
+    from rag.extraction import Scored
+    from rag.questions import analyse
+
+    doc = next(d for d in assistant.index.docs.values() if "行动指南" in d.text)
+
+    def scored(sentence: str, score: float) -> Scored:
+        start = doc.text.index(sentence)
+        return Scored(doc.doc_id, start, start + len(sentence), score, 0.5, 0)
+
+    # with USE, "这是一份…行动指南" came within 80% of the best score by rank and context alone
+    best, other = scored("苏州市工信局局长万利表示", 1.0), scored("这是一份具有提纲挈领作用的“行动指南”", 0.95)
+    assert assistant.answerer._select(analyse("万利是什么职务？"), [best, other]) == [best]
