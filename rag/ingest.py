@@ -20,7 +20,7 @@ from rag.chunking import chunk_document
 from rag.documents import Chunk, Document
 from rag.embedding import Encoder
 from rag.index import Index, IndexError_
-from rag.loading import LoadError, iter_corpus_files, load_file
+from rag.loading import SUPPORTED, LoadError, iter_corpus_files, load_file, unsupported_files
 from rag.workers import encode_many
 
 Progress = Callable[[float, str], None]
@@ -37,6 +37,7 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     problems: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files of a kind the loader does not read
     n_chunks: int = 0
     rebuilt: bool = False
 
@@ -51,6 +52,9 @@ class IngestReport:
         text = "索引完成：" + "，".join(parts) + ("（已全部重建）" if self.rebuilt else "")
         if self.problems:
             text += "\n未能读取的文件：\n" + "\n".join(f"  - {p}" for p in self.problems)
+        if self.skipped:
+            kinds = "、".join(sorted(SUPPORTED))
+            text += f"\n未收录的文件（格式不支持，支持 {kinds}）：\n" + "\n".join(f"  - {p}" for p in self.skipped)
         return text
 
 
@@ -95,13 +99,16 @@ def ingest(
         try:
             doc = _read_if_changed(path, corpus_dir, old.get(doc_id), max_bytes)
         except LoadError as exc:
-            report.problems.append(str(exc))
+            # the index keeps what it had: nothing is lost, and the reader is told it is old
+            kept = "（索引中保留其上一版内容）" if doc_id in old else ""
+            report.problems.append(f"{exc}{kept}")
             continue
         if doc is None:
             report.unchanged += 1
         else:
             (report.changed if doc_id in old else report.added).append(doc_id)
             loaded.append(doc)
+    report.skipped = unsupported_files(corpus_dir)
     report.removed = sorted(set(old) - seen)
     index.remove_docs(set(report.removed) | set(report.changed))
     _add_documents(index, loaded, encoder, chunk_size, chunk_overlap, progress, workers)

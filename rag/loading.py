@@ -181,6 +181,16 @@ def iter_corpus_files(root: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
+def unsupported_files(root: Path) -> list[str]:
+    """Visible files under ``root`` of a kind the loader does not read ("表格.xls"), relative paths."""
+    root = Path(root)
+    return sorted(
+        p.relative_to(root).as_posix() for p in root.rglob("*")
+        if p.is_file() and p.suffix.lower() not in SUPPORTED and not p.name.startswith("~$")
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
+
+
 def load_corpus(
     root: Path, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[list[Document], list[str]]:

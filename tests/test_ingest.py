@@ -175,6 +175,16 @@ def test_a_file_turned_unreadable_keeps_its_indexed_version(setup):
     report = ingest(corpus, index_dir, encoder)
     assert any(DOC_482 in p for p in report.problems) and not report.removed
     assert chunk_map(Index.load(index_dir)) == before
+    assert "索引中保留其上一版内容" in report.summary()  # the reader is told the index is behind the file
+
+
+def test_a_file_of_an_unsupported_kind_is_named_not_silently_skipped(setup):
+    corpus, index_dir, encoder = setup
+    (corpus / "表格.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (corpus / ".隐藏.txt").write_text("隐藏文件", encoding="utf-8")  # hidden: skipped, as a file manager does
+    report = ingest(corpus, index_dir, encoder)
+    assert report.skipped == ["表格.xls"]
+    assert "格式不支持" in report.summary() and "表格.xls" in report.summary() and ".隐藏.txt" not in report.summary()
 
 
 def test_empty_corpus_gives_an_empty_index_and_says_it_holds_no_documents(tmp_path):
