@@ -25,7 +25,7 @@ from rag.drafting import DraftError, fill, with_marker
 from rag.evidence import EvidenceFinder, year_of
 from rag.figures import FIGURE_WITH_UNIT
 from rag.lexical import bigrams, words
-from rag.render import Block, Draft, load_snippets
+from rag.render import Block, Draft, load_snippets, tidy_date
 
 DEFAULTS = {
     "title": "新员工简报：{topic}",
@@ -259,7 +259,7 @@ def timeline_rows(assistant, found: list[Found], cites: Cites, limit: int = 8) -
         date, title = doc.meta.get(key) or doc.meta.get("publish_date"), doc.meta.get("title")
         if date is None or title is None:
             continue
-        shown = re.sub(r"^[^\d:：]*[:：]\s*", "", " ".join(doc.text[date.start:date.end].split()))
+        shown = tidy_date(re.sub(r"^[^\d:：]*[:：]\s*", "", " ".join(doc.text[date.start:date.end].split())))
         marks = f"[{cites(doc, title.start, title.end)}][{cites(doc, date.start, date.end)}]"
         events.append((_sort_key(shown, doc), [shown, f"《{title.value}》{verb}", f"{doc.kind or '文件'}{marks}"]))
     events.sort(key=lambda x: x[0])

@@ -129,13 +129,27 @@ def _os_reason(exc: OSError) -> str:
     return reasons.get(exc.errno, exc.strerror or str(exc))
 
 
+_PAGE_DATE = re.compile(r"(\d{4})\s+(\d{1,2})/(\d{1,2})(\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+
+
+def tidy_date(shown: str) -> str:
+    """A web page's split date line ("2024 01/04 10:20") in the usual form; others as written.
+
+    >>> tidy_date("2024 01/04 10:20"), tidy_date("2021年6月18日")
+    ('2024-01-04 10:20', '2021年6月18日')
+    """
+    return _PAGE_DATE.sub(lambda m: f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}{m.group(4) or ''}", shown)
+
+
 def _check_rows(block: Block, sources: dict[int, str]) -> list[str]:
     """A table row is one claim: its checked cells against the citations anywhere in the row."""
     failures: list[str] = []
     for row in block.rows[1:]:
         markers = "".join(f"[{n}]" for n in MARKER.findall(" ".join(row)))
         for i in block.check_cols:
-            bad = unsupported_figures(MARKER.sub("", row[i]).replace("。", "，") + markers, sources)
+            # a page's "2024\n01/04" may be shown tidied ("2024-01-04"): checked against both forms
+            tidied = {n: f"{q}\n{tidy_date(' '.join(q.split()))}" for n, q in sources.items()}
+            bad = unsupported_figures(MARKER.sub("", row[i]).replace("。", "，") + markers, tidied)
             for fig in bad:
                 row[i] = flag_figure(row[i], fig)
                 failures.append(f"{fig}（表格：{' | '.join(row)}）")

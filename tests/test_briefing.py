@@ -10,7 +10,7 @@ import pytest
 from rag.briefing import brief
 from rag.citations import MARKER, unsupported_figures
 from rag.drafting import DraftError
-from rag.render import Draft
+from rag.render import Draft, tidy_date
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -91,12 +91,22 @@ def test_reading_list_and_sources(ai) -> None:
 def test_every_figure_is_in_its_source(ai) -> None:
     assert not [p for p in ai.problems if p.startswith("数字核对未通过")]
     sources = {c.n: c.quote for c in ai.citations}
+    # a table may show a page's "2024\n01/04 10:20" as 2024-01-04 10:20: the same date, tidied
+    tidied = {n: f"{q}\n{tidy_date(' '.join(q.split()))}" for n, q in sources.items()}
     for b in ai.blocks:
         if b.cited and b.kind != "table":
             assert unsupported_figures(b.text, sources) == []
         for row in b.rows[1:]:
             markers = "".join(f"[{n}]" for n in MARKER.findall(" ".join(row)))
-            assert unsupported_figures(row[0] + markers, sources) == []
+            assert unsupported_figures(row[0] + markers, tidied) == []
+
+
+def test_a_page_date_is_shown_tidied_and_cited_as_written(ai) -> None:
+    (table,) = part(ai, "三、时间线")
+    row = next(r for r in table.rows[1:] if r[0].startswith("2024-01-04"))
+    assert row[0] == "2024-01-04 10:20" and "〔待核" not in row[0]
+    date_cite = next(c for c in ai.citations if f"[{c.n}]" in row[2] and "01/04" in c.quote)
+    assert "2024" in date_cite.quote  # the quote is the page's own "2024\n01/04 10:20"
 
 
 def test_crafted_table_failure_is_marked(ai) -> None:
