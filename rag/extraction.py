@@ -49,6 +49,8 @@ _BACK_REFERENCE = re.compile(r"(?:因此|所以|故|这|此|该|其|它|他|她|
 _CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
 # "多少家", "几个": a question word with its counter.
 _HOW_MANY = re.compile(r"(?:多少|几)[个家项件名位次所座条种类批]?")
+# "万利是哪个单位的": 单位 asks for an organisation; as a term it matched the page's "承办单位:" line
+_ASKS_ORG = re.compile(r"(?:哪个|哪家|哪些|哪一个|什么)(?:单位|部门|机构)")
 
 
 class SentenceExtractor(TrustRules):
@@ -126,6 +128,7 @@ class SentenceExtractor(TrustRules):
         Computed on the question in the glossary's canonical words (sentences are compared the same way)."""
         bm = self.index.bm25
         # "118号建议" picks the document (hits are filtered by number); in its sentences it is noise.
+        question = _ASKS_ORG.sub(" ", question).strip() or question
         number = NUMBER_TERM.sub("", expand(question)) if self.expand else NUMBER_TERM.sub("", question)
         number = self._norm(number)
         w = {t: bm.idf(t) for t in words(number) if not QUESTION_WORD.search(t)}

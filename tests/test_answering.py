@@ -462,3 +462,9 @@ def test_a_further_sentence_must_share_a_word_with_the_question(assistant):
     # with USE, "这是一份…行动指南" came within 80% of the best score by rank and context alone
     best, other = scored("苏州市工信局局长万利表示", 1.0), scored("这是一份具有提纲挈领作用的“行动指南”", 0.95)
     assert assistant.answerer._select(analyse("万利是什么职务？"), [best, other]) == [best]
+
+
+def test_which_unit_a_person_belongs_to_is_not_the_pages_unit_label(assistant):
+    # 单位 in 哪个单位 asks for an organisation; as a word it matched "承办单位:" first
+    a = assistant.ask("万利是哪个单位的？")
+    assert not a.refused and "苏州市工信局局长万利" in a.text, a.text
