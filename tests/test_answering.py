@@ -468,3 +468,6 @@ def test_which_unit_a_person_belongs_to_is_not_the_pages_unit_label(assistant):
     # 单位 in 哪个单位 asks for an organisation; as a word it matched "承办单位:" first
     a = assistant.ask("万利是哪个单位的？")
     assert not a.refused and "苏州市工信局局长万利" in a.text, a.text
+    weights = assistant.answerer._term_weights("万利是哪个单位的？")
+    assert "万利" in weights and not any("单位" in t for t in weights)
+    assert "单位" in assistant.answerer._term_weights("承办单位是哪个？")  # a field's name is content
