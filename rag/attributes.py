@@ -2,8 +2,9 @@
 
 A policy text names many companies, platforms and centres without saying anything about them
 ("思必驰、同程、清睿教育、智慧芽4家企业通过…备案").  A question asking what such a thing does, when
-it was founded or listed, who built or runs it, what reward it gets, which of a set is the most,
-or where someone studied reuses the sentence's words, so word overlap alone trusts the sentence; yet the sentence does
+it was founded or listed, who built or runs it, what reward it gets, which of a set is the most or
+the first, what rule it must meet, its full name, where a meeting was held or where someone
+studied reuses the sentence's words, so word overlap alone trusts the sentence; yet the sentence does
 not say it.  Each entry below pairs how a question asks for an attribute with the words any
 sentence stating it uses (general Chinese phrasing, not corpus facts).  Unlike an answer form
 (rag/cues.ASKED_FORMS), the word may repeat the question's own ("主要业务是什么" is answered by
@@ -16,8 +17,9 @@ True
 >>> states_attribute("苏州有多少家企业？", "智慧芽4家企业通过备案")  # no attribute asked
 True
 
-Measured (docs/quality.md): held-out sets 1–12, 12 more unanswerable questions refused (9, then
-3 for the superlative), no answer lost; gold and CMRC2018 trial unchanged.
+Measured (docs/quality.md): held-out sets 1–12, 18 more unanswerable questions refused (9, then 3
+for the superlative, then 6 for criteria, venue, full name and first), no answer lost; gold and
+CMRC2018 trial unchanged.
 """
 
 from __future__ import annotations
@@ -68,6 +70,33 @@ ATTRIBUTES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
             r"|(?:哪|谁)\S{0,12}最(?:多|大|高|早|晚|强|长|快|少|小|低|先)"
         ),
         re.compile(r"最|第一|首位|居首|之首|首个|首家|榜首|领先|冠军|头号|首次|率先"),
+    ),
+    # the rule a thing must meet: "近零碳工厂的认定标准" is not answered by "“近零碳”工厂17家"
+    (
+        "criteria",
+        re.compile(
+            r"(?:认定|申报|评定|入选|评选|申请)\S{0,2}(?:的)?(?:标准|条件|门槛|要求)"
+            r"|需要(?:满足|达到|符合|具备)(?:哪些|什么|怎样的)(?:条件|指标|标准|要求)"
+        ),
+        re.compile(r"标准|条件|要求|须|应当|符合|不低于|不少于|不超过|门槛|指标|资格"),
+    ),
+    # where a meeting was held
+    (
+        "venue",
+        re.compile(r"会场|会议地点|举办地|在哪(?:里|儿|个地方)?(?:召开|举行|举办)|地点在哪"),
+        re.compile(r"会场|会议中心|大厦|礼堂|宾馆|酒店|广场|在[\u4e00-\u9fff]{2,12}(?:召开|举行|举办)"),
+    ),
+    # a full name: said as such, or a name with its abbreviation ("《区域全面经济伙伴关系协定》(RCEP)")
+    (
+        "full_name",
+        re.compile(r"全称|全名"),
+        re.compile(r"全称|全名|简称|[\u4e00-\u9fff]{4,}[》”]?\s*[(（]\s*[A-Za-z][A-Za-z0-9]+\s*[)）]"),
+    ),
+    # the first of a ranking: "位居全球第二" does not say who is first
+    (
+        "first",
+        re.compile(r"(?:排在?|排名|位居|位列)第一|第一(?:名|位)?的是|居首的是|第一的(?:是|国家|城市)"),
+        re.compile(r"第一|首位|榜首|居首|之首|冠军|最|依次"),
     ),
     # where someone studied ("高级中学位于" is no 学位)
     (
