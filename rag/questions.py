@@ -106,6 +106,9 @@ _CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"�
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 _CN_NUMBER_REF = re.compile(r"(?<=第)[〇零一二两三四五六七八九十百千]{1,8}(?=\s*号)"
                             r"|[〇零一二两三四五六七八九十百千]{1,8}(?=\s*号(?:建议|提案|议案|答复|代表建议|\s*[？?呢吗。！!]*$))")
+_NO_REF = re.compile(r"(?i)\bNo\.?\s*(\d{1,5})(?!\d)\s*(?:号)?")
+_KIND_THEN_NUMBER = re.compile(r"(?<![\u4e00-\u9fff])(建议|提案)\s*(\d{1,5})(?![\d.年月日号%万亿个家项])")
+_NUMBER_THEN_KIND = re.compile(r"(?<![\d.第])(\d{1,5})(?=\s*(?:建议|提案)(?!书))")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
@@ -133,11 +136,19 @@ def arabic_numbers(text: str) -> str:
 
     >>> arabic_numbers("四八二号建议是谁提出的？"), arabic_numbers("第一千零二号"), arabic_numbers("０４８２号建议")
     ('482号建议是谁提出的？', '第1002号', '0482号建议')
+    >>> arabic_numbers("No.118建议的办理类型"), arabic_numbers("建议482的协办单位是谁？"), arabic_numbers("482建议人")
+    ('118号建议的办理类型', '482号建议的协办单位是谁？', '482号建议人')
+    >>> arabic_numbers("我建议2035年前完成"), arabic_numbers("3个建议")  # a year, a count: no numbers
+    ('我建议2035年前完成', '3个建议')
     >>> arabic_numbers("四八二号"), arabic_numbers("第三部分讲什么")  # no 号: not a proposal number
     ('482号', '第三部分讲什么')
     """
     text = text.translate(_FULL_WIDTH)
-    return _CN_NUMBER_REF.sub(lambda m: str(cn_int(m.group(0))), text)
+    text = _CN_NUMBER_REF.sub(lambda m: str(cn_int(m.group(0))), text)
+    # "No.118建议", "建议482的…", "482建议人": the number without its 号
+    text = _NO_REF.sub(lambda m: f"{m.group(1)}号", text)
+    text = _KIND_THEN_NUMBER.sub(lambda m: f"{m.group(2)}号{m.group(1)}", text)
+    return _NUMBER_THEN_KIND.sub(lambda m: f"{m.group(1)}号", text)
 # Metadata belongs to a document: the question must name one (a number, 《title》, or its kind).
 _DOC_REF = re.compile(r"建议|提案|议案|答复|评论|文章|新闻|这篇|该文|文件|《")
 # A year, with its month when the question gives one: "2024年12月" is not met by "2023年12月…2024年".
@@ -183,7 +194,10 @@ _PROPOSER_UNIT = re.compile(r"^(?!.*(?:主办|承办|协办|牵头|办理|答复
 
 
 # "118号建议是哪个单位提的": who filed it, though it asks for a unit
-_FILED_BY = re.compile(r"^(?!.*(?:主办|承办|协办|牵头|办理|答复)).*(?:单位|组织|机构|党派)\S{0,2}(?:提的|提出的?|所提|提交的?)")
+_FILED_BY = re.compile(
+    r"^(?!.*(?:主办|承办|协办|牵头|办理|答复)).*(?:哪个|哪位|哪家|哪一个|什么)(?:单位|组织|机构|党派|委员|代表)\S{0,2}"
+    r"(?:提的|提出的?|所提|提交的?)"
+)
 
 
 def analyse(text: str) -> Question:
@@ -195,7 +209,9 @@ def analyse(text: str) -> Question:
     q.field = _first_cue(text, FIELD_CUES) if (q.number or _DOC_REF.search(text)) else None
     if q.field == "session" and _HELD.search(text):
         q.field = None  # "下一步还会适时召开什么会议": a meeting the text plans, not the proposal's session
-    if q.field == "host_unit" and (_PROPOSER_UNIT.search(text) or _FILED_BY.search(text)):
+    if q.field in ("host_unit", None) and q.number and _FILED_BY.search(text) or (
+        q.field == "host_unit" and _PROPOSER_UNIT.search(text)
+    ):
         q.field = "proposer"  # "建议人是哪个单位的", "是哪个单位提的": the proposer's, not the handling unit
     q.want = _first_cue(_SIZE_AS_MODIFIER.sub("", text), WANT_CUES) or "general"
     if q.want == "person" and _WHO_MORE.search(text):

@@ -471,3 +471,22 @@ def test_which_unit_a_person_belongs_to_is_not_the_pages_unit_label(assistant):
     weights = assistant.answerer._term_weights("万利是哪个单位的？")
     assert "万利" in weights and not any("单位" in t for t in weights)
     assert "单位" in assistant.answerer._term_weights("承办单位是哪个？")  # a field's name is content
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("No.118建议的办理类型是什么？", "A:已经解决"),
+        ("建议482的协办单位是谁？", "苏州市科学技术局"),
+        ("482建议人", "胡伏原"),
+        ("118号建议是哪个委员提的？", "建议人是市致公党"),
+    ],
+)
+def test_terse_ways_of_naming_a_proposal_and_its_filer(assistant, question, said):
+    a = assistant.ask(question)
+    assert not a.refused and said in a.text, a.text
+
+
+def test_where_to_read_a_reply_kept_only_as_an_attachment(assistant):
+    a = assistant.ask("118号建议的答复正文在哪里能看到？")
+    assert a.refused and "118号提案的答复.doc" in a.text and "没有收进资料库" in a.text, a.text
