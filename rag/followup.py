@@ -17,6 +17,10 @@ turn over:
     '482号建议提了哪些对策建议？'
     >>> condense("承办单位呢？", [("482号建议是谁提出的？", "……胡伏原。[1]")])
     '482号建议的承办单位是什么？'
+    >>> condense("其中苏北占多少？", [("2021年度的清单共有多少项？", "……")])
+    '2021年度的清单中，苏北占多少？'
+    >>> condense("其中苏北有多少？", [("全省有多少个项目纳入项目库？", "……")])
+    '全省有多少个项目纳入项目库，其中苏北有多少？'
     >>> condense("编辑呢？", [("新闻的记者是谁？", "……")]), condense("评论的呢？", [("新闻的编辑是谁？", "……")])
     ('新闻的编辑是什么？', '评论的编辑是谁？')
     >>> condense("苏州有多少家国家级专精特新企业？", h)  # already standalone
@@ -40,7 +44,11 @@ _SWAP = re.compile(r"^(?:那么?|那|还有|再问一下)?\s*(?P<x>[^，,。？?
 # "它的答复时间是？": a pronoun standing for the previous subject; the first group only ever
 # stands for a document or person asked about before (其, 这个, 这份… may open a question of its own)
 _REFERS_BACK = r"它们|它|他们|她们|他|她|该建议|该提案|这个建议|这项建议|这份建议|此建议|这份答复|该答复|该文件"
-_PRONOUN = re.compile(rf"^(?:那么?|那)?\s*(?P<p>{_REFERS_BACK}|其|这封信|该信|这封答复|这个|这份|这项|这篇)")
+# "其中苏北占多少" is a part of what was just counted, not 其 (it) + 中
+_PRONOUN = re.compile(rf"^(?:那么?|那)?\s*(?P<p>{_REFERS_BACK}|其(?!中|他|余|次|实)|这封信|该信|这封答复|这个|这份|这项|这篇)")
+# "…清单共有多少项？" → "其中苏北占多少？": the part asked of the whole just counted
+_PART_OF = re.compile(r"^(?:那么?|那)?\s*其中")
+_COUNT_ASKED = re.compile(r"(?:一共|总共|共计|共|累计|总计)?(?:有|是|达到?|为|纳入了?)?(?:多少|几)\S{0,6}[？?。]?$")
 _OPENS_REFERRING_BACK = re.compile(rf"(?:那么?|那)?\s*(?:{_REFERS_BACK})")
 
 
@@ -153,6 +161,12 @@ def condense_by_rules(question: str, history: History) -> str:
     previous = _previous_question(history)
     if not previous:
         return question
+    m = _PART_OF.match(question)
+    if m:  # "…清单共有多少项？" + "其中苏北占多少？": asked of the whole just counted
+        counted, rest = _COUNT_ASKED.search(previous), question[m.end() :]
+        if counted and counted.start() > 0:
+            return f"{previous[: counted.start()]}中，{rest}"
+        return f"{previous.rstrip('？?。 ')}，其中{rest}"
     m = _PRONOUN.match(question)
     if m:
         subject = subject_of(history)

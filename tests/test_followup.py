@@ -133,3 +133,10 @@ def test_a_field_follow_up_keeps_the_document_and_a_kind_follow_up_keeps_the_fie
     assert editor == "新闻的编辑是什么？" and "汪泽" in assistant.ask(editor).text
     comment = condense_by_rules("评论的呢？", [*first, ("编辑呢？", "……")])
     assert comment == "评论的编辑是什么？" and "曹子健" in assistant.ask(comment).text
+
+
+def test_其中_asks_a_part_of_what_was_just_counted(assistant):
+    # 其中 is not 其 (it) + 中: "1002号建议的中苏北占多少" lost the topic
+    q = condense_by_rules("其中苏北有多少？", [("全省有多少个项目纳入先进制造业集群项目库？", "……")])
+    assert q.startswith("全省有多少个项目纳入先进制造业集群项目库") and "其中苏北有多少" in q
+    assert "338个" in assistant.ask(q).text
