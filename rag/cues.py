@@ -122,7 +122,7 @@ ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
         None,
     ),
     "money": (
-        re.compile(r"(?:经费|资金|投资|预算|金额|奖励|补贴|补助|花了?|费用)\S{0,6}(?:多少|几)|多少\S{0,4}(?:钱|资金|经费|投资|预算)"),
+        re.compile(r"(?:经费|资金|投资|预算|金额|奖励|补贴|补助|花了?|费用|营收|营业收入|销售收入|销售额|利润|税收)\S{0,6}(?:多少|几)|多少\S{0,4}(?:钱|资金|经费|投资|预算)"),
         re.compile(NUMERAL + r"(?:亿|万|千)?元"),
     ),
     "age": (re.compile(r"多大年纪|多少岁|几岁|年龄|年纪"), re.compile(r"\d+\s*岁|[一二三四五六七八九十]+岁|出生|生于")),
@@ -211,7 +211,7 @@ def asked_forms(question: str, kinds: tuple[str, ...] = tuple(ASKED_FORMS)) -> l
             continue
         if kind == "unit":  # the unit itself, any way the number is written ("4400家", "百家", "1.2万亿")
             unit = {"亿元": "亿", "万元": "万"}.get(m.group(1), m.group(1))
-            form = re.compile(NUMERAL + re.escape(unit) + "(?!级)")  # "万亿级产业" is a class, not an amount
+            form = re.compile(NUMERAL + re.escape(unit) + "(?!元?级)")  # "万亿(元)级产业" is a class, not an amount
         if form is not None:
             out.append(form)
     return out
@@ -220,7 +220,7 @@ def asked_forms(question: str, kinds: tuple[str, ...] = tuple(ASKED_FORMS)) -> l
 # "那14家企业具体是哪些": a count the question already knows, then "which ones".
 _COUNTER = r"[家个项条所座名类种大]"
 _MEMBERS = re.compile(
-    r"(\d+|[两二三四五六七八九十]+)\s*" + _COUNTER + r"[^？?。]*?(?:具体|分别|都)(?:是|有|包括)?哪"
+    r"(\d+|[两二三四五六七八九十]+)\s*" + _COUNTER + r"[^？?。]*?(?:(?:具体|分别|都)(?:是|有|包括)?|是|有|包括)哪"
     r"(?:些|几|[一两二三四五六七八九十\d]+\s*" + _COUNTER + ")"  # which ones, not 哪年 / 哪一年
 )
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}

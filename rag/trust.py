@@ -31,6 +31,8 @@ _ROLE = re.compile(
 )
 _ASKS_NEW = re.compile(r"新增|新获|新评|增加了|增长了|多了|比上一?年")
 _SAYS_NEW = re.compile(r"新增|新获|新评|新认定|新建|增加(?!值)|增长|增幅|比上年|比上一年|同比|提高|提升|翻番|较上年")
+_ASKS_TOTAL = re.compile(r"累计|总共|一共|共有|总数|合计")
+_SAYS_TOTAL = re.compile(r"累计|共|总|全部|合计|达到?|超过|已有|拥有")
 # The whole country, asked about or named as a sentence's subject ("全国第一" ranks a city).
 _NATION_ASKED = re.compile(r"全国|我国|中国|国内")
 _NATION_SAID = re.compile(r"我国|中国")
@@ -148,7 +150,10 @@ class TrustRules:
     @staticmethod
     def _holds_change(q: Question, sentence: str) -> bool:
         """"2023年新增了多少家" is not answered by a running total ("累计获批…77家"), nor "比上一年
-        增加了多少" by a level ("高新技术企业超7.5万家"): a change asked must be stated as one."""
+        增加了多少" by a level ("高新技术企业超7.5万家"): a change asked must be stated as one; and
+        a total asked ("累计有多少家") is not answered by what was added alone ("新增…104家")."""
+        if _ASKS_TOTAL.search(q.text) and "新增" in sentence and not _SAYS_TOTAL.search(sentence):
+            return False
         return not (_ASKS_NEW.search(q.text) and not _SAYS_NEW.search(sentence))
 
     @staticmethod

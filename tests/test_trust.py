@@ -408,3 +408,25 @@ def test_the_meeting_day_is_answered_by_the_sentence_with_the_day(assistant):
     # BM25 only (the shared fixture): the sentence naming 新年第一会 without a day no longer wins
     a = assistant.ask("新年第一会是哪天召开的？")
     assert not a.refused and a.text.startswith("1月3日"), a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence", "shown"),
+    [
+        ("思必驰的年营收是多少？", "但在营收、规模、声望等方面均无法与百度、阿里、腾讯等企业相比", False),
+        ("思必驰的年营收是多少？", "思必驰年营收达8.2亿元", True),
+        ("广东产业集群的增加值是多少亿元？", "已形成8个万亿元级产业集群", False),  # a class of size, not an amount
+        ("广东产业集群的增加值是多少亿元？", "增加值达4.5万亿元", True),
+    ],
+)
+def test_revenue_and_amounts_of_亿元_need_an_amount(question, evidence, shown):
+    assert shows_forms(question, evidence) is shown
+
+
+def test_a_total_asked_is_not_what_was_added(assistant):
+    from rag.trust import TrustRules
+
+    q = analyse("苏北地区省级企业技术中心累计有多少家？")
+    assert not TrustRules._holds_change(q, "2020年,苏北地区新增省级企业技术中心104家")
+    assert TrustRules._holds_change(q, "新增省级示范智能车间160个,累计838个")
+    assert assistant.ask("通过“国家技术创新示范企业”复评的4家企业是哪几家？").refused  # 4家 named, none listed
