@@ -238,6 +238,12 @@ class SentenceExtractor(TrustRules):
         in_fields = self._in_fields(s.doc_id, a, b)
         if _BACK_REFERENCE.match(text[a:b]) and i > 0 and b - sents[i - 1][0] <= self.max_chars:
             a = sents[i - 1][0]
+        elif text[a:b].lstrip().startswith("——") and i > 0:
+            # "——2023年12月,习近平总书记…强调" attributes the quotation above it: quote that too
+            j = i - 1
+            while j > 0 and b - sents[j - 1][0] <= self.max_chars and "\n\n" not in text[sents[j - 1][1] : sents[j][0]]:
+                j -= 1
+            a = sents[j][0]
         for a2, b2 in sents[i + 1 :]:
             if b2 - a > self.max_chars or "\n\n" in text[b:a2] or is_heading(text[a2:b2]):
                 break  # within the paragraph only, and never into the next section's heading

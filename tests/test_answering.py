@@ -490,3 +490,10 @@ def test_terse_ways_of_naming_a_proposal_and_its_filer(assistant, question, said
 def test_where_to_read_a_reply_kept_only_as_an_attachment(assistant):
     a = assistant.ask("118号建议的答复正文在哪里能看到？")
     assert a.refused and "118号提案的答复.doc" in a.text and "没有收进资料库" in a.text, a.text
+
+
+def test_an_attribution_line_is_quoted_with_the_quotation_above_it(assistant):
+    a = assistant.ask("习近平总书记在广西考察时强调了什么？")
+    assert not a.refused and "把科技创新摆到更加突出的位置" in a.text and "在广西考察时强调" in a.text, a.text
+    doc = assistant.index.docs[a.citations[0].doc_id]
+    assert doc.text[a.citations[0].start : a.citations[0].end] == a.citations[0].quote
