@@ -497,3 +497,10 @@ def test_an_attribution_line_is_quoted_with_the_quotation_above_it(assistant):
     assert not a.refused and "把科技创新摆到更加突出的位置" in a.text and "在广西考察时强调" in a.text, a.text
     doc = assistant.index.docs[a.citations[0].doc_id]
     assert doc.text[a.citations[0].start : a.citations[0].end] == a.citations[0].quote
+
+
+@pytest.mark.parametrize(("question", "said"), [("1002号建议的答复人是谁？", "江苏省工业和信息化厅"),
+                                                ("482号建议是谁答复的？", "苏州市工业和信息化局")])
+def test_who_replied_is_the_replying_unit(assistant, question, said):
+    a = assistant.ask(question)
+    assert not a.refused and said in a.text, a.text
