@@ -47,6 +47,8 @@ DEFAULTS = {
     "overview": "〔待补：总体情况——概述本单位在该领域的总体工作和成效，一段。〕",
     "section_gap": "〔待补：资料库中未找到与本条建议直接相关的内容。请补充本单位在“{point}”方面已开展的工作、"
                    "取得的成效（附准确数据）。〕",
+    "section_gap_elsewhere": "〔待补：资料库中与本条建议相关的内容只涉及其他地区（{sources}），未作为本单位的工作引用。"
+                             "请补充本单位在“{point}”方面已开展的工作、取得的成效（附准确数据）。〕",
     "plan_gap": "〔待补：下一步工作打算——针对“{point}”，写明拟采取的措施。〕",
     "closing": "感谢{you}对{topic}工作的关心和支持，希望继续提出宝贵意见。",
     "sign_unit": "{host_unit}",
@@ -193,8 +195,12 @@ def draft_reply(assistant, proposal: str) -> Draft:
         draft.blocks.append(Block("h2", f"{numerals[i] if i < 10 else i + 1}、{head}"))
         done, planned = finder.for_point(point.heading, point.body)
         if not done and not planned:
-            draft.blocks.append(Block("p", fill(snip["section_gap"], point=head)))
-            draft.problems.append(f"第{numerals[i]}节“{head}”：资料库中没有相关内容，需起草人补充。")
+            away = "、".join(f"《{assistant.index.docs[d].title}》" for d in finder.elsewhere_only)
+            gap = fill(snip["section_gap_elsewhere"], point=head, sources=away) if away else fill(
+                snip["section_gap"], point=head)
+            draft.blocks.append(Block("p", gap))
+            draft.problems.append(f"第{numerals[i]}节“{head}”：" + (
+                f"相关内容只涉及其他地区（{away}），未引用，需起草人补充。" if away else "资料库中没有相关内容，需起草人补充。"))
             continue
         for group in (done, planned):
             if group:

@@ -96,6 +96,8 @@ class EvidenceFinder:
         self.k = k
         self.min_score = min_score
         self.used: set[tuple[str, int, int]] = set()  # (doc_id, start, end) of sentences quoted
+        # documents whose sentences on the last point were relevant but about another place
+        self.elsewhere_only: list[str] = []
         self._heads: dict[str, list[tuple[int, int]]] = {}
 
     def terms(self, text: str) -> dict[str, float]:
@@ -194,15 +196,19 @@ class EvidenceFinder:
         head, rest = self.key_terms(heading, body), self.terms(body)
         central = self.central_terms(heading, body)
         scored = []
+        away: dict[str, None] = {}  # relevant, but about another place: said so, never quoted
         # the heading alone as well: a long body can push its best chunk out of the top k
         for doc, s, e in self.candidates(heading, f"{heading} {body[:200]}"):
-            if self.is_used(doc.doc_id, s, e) or self.elsewhere(doc, doc.text[s:e]):
+            if self.is_used(doc.doc_id, s, e):
                 continue
+            other_place = self.elsewhere(doc, doc.text[s:e])
             sc, n_head = self.score(doc.text[s:e], self.context(doc, s), head, rest)
             sc *= KIND_WEIGHT.get(doc.kind, 1.0)
             about = f"{doc.text[s:e]} {self.context(doc, s)}"
             on_topic = sum(t in about for t in central) >= min(CENTRAL_NEEDED, len(central))
-            if on_topic and self.relevant(sc, n_head, head):
+            if on_topic and self.relevant(sc, n_head, head) and other_place:
+                away[doc.doc_id] = None
+            elif on_topic and self.relevant(sc, n_head, head):
                 s, e = self.window(doc.text, s, e, head | rest)
                 plan = doc.kind in PLANNING_KINDS and bool(_PLAN.search(doc.text[s:e]))
                 scored.append(Sentence(doc.doc_id, s, e, sc, plan))
@@ -213,6 +219,7 @@ class EvidenceFinder:
             if len(chosen) < limit and sum(c.doc_id == sent.doc_id for c in chosen) < cap:
                 chosen.append(sent)
         self.used |= {(c.doc_id, c.start, c.end) for c in chosen}
+        self.elsewhere_only = [] if chosen else list(away)
         return chosen
 
     def elsewhere(self, doc: Document, text: str) -> bool:

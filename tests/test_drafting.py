@@ -313,3 +313,18 @@ def test_a_single_承办单位_signs_the_letter(assistant, tmp_path) -> None:
     path.write_text(text, encoding="utf-8")
     d = draft_reply(assistant, str(path))
     assert [b.text for b in d.blocks if b.kind == "right"][0] == "江苏省工业和信息化厅"
+
+
+def test_a_point_only_another_regions_text_covers_says_so(assistant, tmp_path) -> None:
+    # a Suzhou proposal: the province's 2021 work in 苏北 covers 智能车间 closely, yet it is not
+    # the Suzhou bureau's work; the placeholder says what was left out instead of "nothing found"
+    text = ("提案人:\n王建华\n提案号:\n206\n标题:\n关于加快推进我市制造业智能化绿色化转型的提案\n提案内容:\n"
+            "  我市制造业规模大。为此提出如下建议：\n"
+            "  一、加快智能车间和智能工厂建设。建议培育更多省级智能车间、智能工厂和智能制造示范工厂。\n"
+            "  二、完善绿色制造体系。建议加快培育绿色工厂和“近零碳”工厂。\n")
+    path = tmp_path / "206号提案.txt"
+    path.write_text(text, encoding="utf-8")
+    d = draft_reply(assistant, str(path))
+    (first,) = section_blocks(d)[:1]
+    assert "只涉及其他地区" in first[0].text and "1002号建议的答复" in first[0].text and not first[0].cited
+    assert any("只涉及其他地区" in p for p in d.problems)
