@@ -261,9 +261,17 @@ def timeline_rows(assistant, found: list[Found], cites: Cites, limit: int = 8) -
             continue
         shown = tidy_date(re.sub(r"^[^\d:：]*[:：]\s*", "", " ".join(doc.text[date.start:date.end].split())))
         marks = f"[{cites(doc, title.start, title.end)}][{cites(doc, date.start, date.end)}]"
-        events.append((_sort_key(shown, doc), [shown, f"《{title.value}》{verb}", f"{doc.kind or '文件'}{marks}"]))
+        events.append((_sort_key(shown, doc), [shown, f"《{title.value}》{verb}", f"{kind_word(doc)}{marks}"]))
     events.sort(key=lambda x: x[0])
     return [["时间", "事件（原文）", "来源"]] + [row for _, row in events]
+
+
+def kind_word(doc: Document) -> str:
+    """What to call a document: a proposal by the word its title ends with ("…的建议" is a 建议,
+    as the answers and the draft heading call it, though an attachment's name says 提案)."""
+    if doc.kind in ("建议", "提案"):
+        return next((w for w in ("建议", "提案") if doc.title.endswith(w)), doc.kind)
+    return doc.kind or "文件"
 
 
 def reading_list(found: list[Found], topic: str, limit: int = 3) -> list[str]:
@@ -279,7 +287,7 @@ def reading_list(found: list[Found], topic: str, limit: int = 3) -> list[str]:
     for i, fs in enumerate(ranked[:limit], 1):
         doc = fs[0].doc
         n_fig = sum(bool(FIGURE_WITH_UNIT.search(doc.text, f.start, f.end)) for f in fs)
-        why = KIND_READING.get(doc.kind, "相关文件")
-        lines.append(f"{i}. 《{doc.title}》（{doc.kind or '文件'}）：{why}；与“{topic}”相关的句子 {len(fs)} 句，"
+        why = KIND_READING.get(kind_word(doc), "相关文件")
+        lines.append(f"{i}. 《{doc.title}》（{kind_word(doc)}）：{why}；与“{topic}”相关的句子 {len(fs)} 句，"
                      f"其中含数据的 {n_fig} 句。")
     return lines

@@ -163,3 +163,9 @@ def test_topics_without_chinese_words_are_refused_not_briefed_empty(assistant, t
     """These used to produce an empty briefing (and a .docx) saying nothing was found."""
     with pytest.raises(DraftError, match="没有可检索的中文词语"):
         brief(assistant, topic)
+
+
+def test_proposals_are_called_by_their_titles_word(assistant) -> None:
+    # 118 and 482 are titled "…的建议", as the answers and draft headings call them
+    text = brief(assistant, "人工智能").markdown()
+    assert "的建议》（建议）" in text and "（提案）" not in text
