@@ -170,7 +170,8 @@ def test_draft_reply_for_482_and_download_docx(browser_page, tmp_path: Path) -> 
     choose(page, "#proposal", "482号")
     page.click("#draft-go")
     page.wait_for_selector("#draft-view mark.todo")
-    assert "胡伏原" in page.inner_text("#draft-view")
+    view = page.inner_text("#draft-view")  # 482's filer is labelled 建议人: the salutation is left to the drafter
+    assert "第482号建议的答复" in view and "〔待补：称呼〕" in view
     shot(page, "draft.png")
     with page.expect_download() as info:
         page.click("#draft-docx")
