@@ -39,7 +39,8 @@ from rag.extraction import Scored, SentenceExtractor
 from rag.fields import FieldAnswers
 from rag.overview import answer_overview, asks_whole
 from rag.parts import answer_part, points_at
-from rag.questions import FIELD_LABELS, Question, analyse, arabic_numbers
+from rag.questions import FIELD_LABELS, Question, analyse
+from rag.refs import arabic_numbers
 
 NOT_FOUND = "资料中未找到"
 

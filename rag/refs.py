@@ -1,0 +1,76 @@
+"""Proposal numbers as staff type them: "第1002号", "482号建议", "四八二号", "０４８２", "No.118建议",
+"建议482的…", "482建议人" all name a proposal by its number; "3号船", "3个建议", "我建议2035年" do not.
+
+    >>> proposal_number("四八二号建议是谁提出的？"), proposal_number("0482号建议"), proposal_number("3号船多大？")
+    ('482', '482', None)
+    >>> proposal_number("482.5号建议是谁提的？")  # captured whole: no proposal has it, and it is no 第5号
+    '482.5'
+"""
+
+from __future__ import annotations
+
+import re
+
+# A proposal number: 第1002号, or 482号 followed by 建议/提案/议案/答复 ("3号船" is not one).
+# A decimal or negative number is captured whole ("482.5号" is no 第5号): no proposal has it.
+_NUMBER_REF = re.compile(
+    r"第\s*(-?\d{1,5}(?:\.\d+)?)\s*号|(?<![\d.])(-?\d{1,5}(?:\.\d+)?)\s*号(?=建议|提案|议案|答复|代表建议)"
+)
+_CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+_CN_NUMBER_REF = re.compile(
+    r"(?<=第)[〇零一二两三四五六七八九十百千]{1,8}(?=\s*号)"
+    r"|[〇零一二两三四五六七八九十百千]{1,8}(?=\s*号(?:建议|提案|议案|答复|代表建议|\s*[？?呢吗。！!]*$))"
+)
+_NO_REF = re.compile(r"(?i)\bNo\.?\s*(\d{1,5})(?!\d)\s*(?:号)?")
+_KIND_THEN_NUMBER = re.compile(r"(?<![\u4e00-\u9fff])(建议|提案)\s*(\d{1,5})(?![\d.年月日号%万亿个家项])")
+_NUMBER_THEN_KIND = re.compile(r"(?<![\d.第])(\d{1,5})(?=\s*(?:建议|提案)(?!书))")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def cn_int(numeral: str) -> int:
+    """A number written in Chinese characters, digit by digit or with units.
+
+    >>> cn_int("四八二"), cn_int("一一八"), cn_int("四百八十二"), cn_int("十二"), cn_int("一千零二")
+    (482, 118, 482, 12, 1002)
+    """
+    if all(c in _CN_DIGIT for c in numeral):
+        return int("".join(str(_CN_DIGIT[c]) for c in numeral))
+    total = digit = 0
+    for c in numeral:
+        if c in _CN_UNIT:
+            total += (digit or 1) * _CN_UNIT[c]
+            digit = 0
+        else:
+            digit = _CN_DIGIT[c]
+    return total + digit
+
+
+def arabic_numbers(text: str) -> str:
+    """Proposal numbers as staff may type them, in Arabic digits: full-width digits, and Chinese
+    numerals before 号 ("四八二号建议", "第四百八十二号").
+
+    >>> arabic_numbers("四八二号建议是谁提出的？"), arabic_numbers("第一千零二号"), arabic_numbers("０４８２号建议")
+    ('482号建议是谁提出的？', '第1002号', '0482号建议')
+    >>> arabic_numbers("No.118建议的办理类型"), arabic_numbers("建议482的协办单位是谁？"), arabic_numbers("482建议人")
+    ('118号建议的办理类型', '482号建议的协办单位是谁？', '482号建议人')
+    >>> arabic_numbers("我建议2035年前完成"), arabic_numbers("3个建议")  # a year, a count: no numbers
+    ('我建议2035年前完成', '3个建议')
+    >>> arabic_numbers("四八二号"), arabic_numbers("第三部分讲什么")  # no 号: not a proposal number
+    ('482号', '第三部分讲什么')
+    """
+    text = text.translate(_FULL_WIDTH)
+    text = _CN_NUMBER_REF.sub(lambda m: str(cn_int(m.group(0))), text)
+    # "No.118建议", "建议482的…", "482建议人": the number without its 号
+    text = _NO_REF.sub(lambda m: f"{m.group(1)}号", text)
+    text = _KIND_THEN_NUMBER.sub(lambda m: f"{m.group(2)}号{m.group(1)}", text)
+    return _NUMBER_THEN_KIND.sub(lambda m: f"{m.group(1)}号", text)
+
+
+def proposal_number(text: str) -> str | None:
+    """The proposal number ``text`` names, without leading zeros ("0482" is 482), or None."""
+    m = _NUMBER_REF.search(arabic_numbers(text))
+    if m is None:
+        return None
+    number = m.group(1) or m.group(2)
+    return str(int(number)) if number.isdigit() else number
