@@ -253,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-# Other modules (eval, bench, drafting, serve) register their sub-commands here.
+# Other modules (eval, bench, draft_commands, serve) register their sub-commands here.
 EXTRA_PARSERS: list[Callable] = []
 
 
@@ -304,5 +304,5 @@ def _load_extensions() -> None:
     """The modules that register further sub-commands (imported here: they import this module)."""
     import importlib
 
-    for name in ("rag.evaluation", "rag.bench", "rag.drafting", "rag.serve"):
+    for name in ("rag.evaluation", "rag.bench", "rag.draft_commands", "rag.serve"):
         importlib.import_module(name)

@@ -19,19 +19,16 @@ Salutation rule (from the metadata, never from the file name):
 Several people ("甲、乙") → "甲等代表：".  Organisations are addressed as 你们.
 
 CLI: ``python -m rag draft-reply PROPOSAL [--out FILE.docx|FILE.md]`` and
-``python -m rag brief "主题" [--out …]`` (registered here; see rag.briefing).
+``python -m rag brief "主题" [--out …]`` (registered in rag/draft_commands.py; see rag.briefing).
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import re
 from pathlib import Path
 
 from rag.citations import make_citation
-from rag.cli import EXTRA_PARSERS, command
-from rag.config import Settings
 from rag.documents import Citation, Document
 from rag.evidence import EvidenceFinder, Sentence, year_of
 from rag.proposals import recommendations
@@ -296,50 +293,3 @@ def _stale(assistant, proposal: Document, sentences: list[Sentence], where: str)
             out.append(f"{where}引用了《{d.title}》（{d.date}），{than} {now - then} 年，"
                        "请核实是否仍适用、是否有更新的数据。")
     return out
-
-
-# ---------------------------------------------------------------- CLI
-
-
-def _add_parsers(sub, common) -> None:
-    sp = sub.add_parser("draft-reply", help="draft a reply letter (答复函) to a proposal, every fact cited")
-    sp.add_argument("proposal", help="doc_id in the corpus, proposal number, or path to a proposal file")
-    sp.add_argument("--out", help="write FILE.docx or FILE.md instead of printing Markdown")
-    common(sp)
-    sp = sub.add_parser("brief", help="a briefing for new staff on a topic, every fact cited")
-    sp.add_argument("topic")
-    sp.add_argument("--out", help="write FILE.docx or FILE.md instead of printing Markdown")
-    common(sp)
-
-
-EXTRA_PARSERS.append(_add_parsers)
-
-
-def _emit(draft: Draft, out: str | None) -> int:
-    if out:
-        path = draft.save(Path(out))
-        print(f"已写入 {path}")
-        for p in draft.problems:
-            print(f"提示：{p}")
-    else:
-        print(draft.markdown())
-    return 0
-
-
-@command("draft-reply")
-def cmd_draft_reply(args: argparse.Namespace, s: Settings) -> int:
-    from rag.chain import Assistant
-
-    if args.out and Path(args.out).suffix.lower() not in (".md", ".docx"):
-        raise DraftError("--out 只支持 .docx 或 .md 文件。")
-    return _emit(draft_reply(Assistant.open(s), args.proposal), args.out)
-
-
-@command("brief")
-def cmd_brief(args: argparse.Namespace, s: Settings) -> int:
-    from rag.briefing import brief
-    from rag.chain import Assistant
-
-    if args.out and Path(args.out).suffix.lower() not in (".md", ".docx"):
-        raise DraftError("--out 只支持 .docx 或 .md 文件。")
-    return _emit(brief(Assistant.open(s), args.topic), args.out)
