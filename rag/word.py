@@ -7,6 +7,7 @@ list last, then any drafting notes.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rag.render import Draft, source_line
@@ -77,6 +78,21 @@ def _page_number(doc) -> None:
         run._r.append(el)
 
 
+# 〔待补：…〕 and 〔待核：…〕 stand out in Word as on the page: what the drafter must still supply or check
+_TODO = re.compile(r"(〔待[补核][^〕]*〕)")
+
+
+def _runs(p, text: str) -> None:
+    """``text`` as runs of paragraph ``p``, each placeholder highlighted."""
+    from docx.enum.text import WD_COLOR_INDEX
+
+    for piece in _TODO.split(text):
+        if piece:
+            run = p.add_run(piece)
+            if _TODO.fullmatch(piece):
+                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
 def _table(doc, rows: list[list[str]]) -> None:
     from docx.shared import Pt
 
@@ -85,7 +101,7 @@ def _table(doc, rows: list[list[str]]) -> None:
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             cell = table.cell(r, c)
-            cell.text = value
+            _runs(cell.paragraphs[0], value)
             for run in cell.paragraphs[0].runs:
                 run.font.size = Pt(11)
                 run.font.bold = r == 0
@@ -114,9 +130,10 @@ def to_docx(d: Draft, path: Path) -> None:
         elif b.kind == "table" and b.rows:
             _table(doc, b.rows)
         elif b.kind == "li":
-            doc.add_paragraph(b.text, style="List Bullet")
+            _runs(doc.add_paragraph(style="List Bullet"), b.text)
         else:
-            p = doc.add_paragraph(b.text)
+            p = doc.add_paragraph()
+            _runs(p, b.text)
             if b.kind == "right":
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             elif b.kind == "p":

@@ -151,3 +151,14 @@ def test_unwritable_destination_is_one_chinese_sentence(tmp_path: Path, suffix: 
         with pytest.raises(ValueError, match="无法写入") as info:
             sample().save(target)
         assert "Errno" not in str(info.value) and "请换一个可写的位置" in str(info.value)
+
+
+def test_placeholders_are_highlighted_in_word(tmp_path) -> None:
+    from docx.enum.text import WD_COLOR_INDEX
+
+    d = Draft("t", [Block("p", "已建成3个中心。〔待补：下一步工作打算〕"), Block("li", "〔待核：18家〕企业")])
+    doc = docx.Document(str(d.save(tmp_path / "todo.docx")))
+    runs = [r for p in doc.paragraphs for r in p.runs if r.text]
+    marked = {r.text for r in runs if r.font.highlight_color == WD_COLOR_INDEX.YELLOW}
+    assert marked == {"〔待补：下一步工作打算〕", "〔待核：18家〕"}
+    assert "".join(r.text for r in doc.paragraphs[1].runs) == "已建成3个中心。〔待补：下一步工作打算〕"  # text unchanged
