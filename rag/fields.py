@@ -56,8 +56,10 @@ class FieldAnswers:
             text = (
                 f"{subject}答复的是《{f.value}》。[1]" if key == "proposal_title" else f"{subject}的{label}是{f.value}。[1]"
             )
-            if key == "proposer" and _ASKS_UNIT.search(q.text) and doc.value("proposer_role") != "组织":
-                text += "资料中没有写明其所在单位。"  # "建议人是哪个单位的": a person, unit not given
+            asked = _ASKS_UNIT.search(q.text)
+            if key == "proposer" and asked and doc.value("proposer_role") != "组织":
+                # "建议人是哪个单位/党派的": a person; what the question asks of them is not given
+                text += f"资料中没有写明其所在{asked.group('what')}。"
             co = doc.meta.get("co_units")
             if key == "host_unit" and co is not None and co.value and _ASKS_ALL_UNITS.search(q.text):
                 cites.append(make_citation(2, doc, co.start, co.end))  # 承办 = 主办 + 协办
@@ -147,5 +149,5 @@ def _title_named(title: str, question: str) -> bool:
 
 # "承办单位有哪些", "哪些单位办理": the handling units, host and co-handling ones both.
 _ASKS_ALL_UNITS = re.compile(r"承办|哪些(?:单位|部门)|几个(?:单位|部门)")
-_ASKS_UNIT = re.compile(r"(?:哪个|哪家|什么|所在|工作)(?:单位|部门|机构)")
+_ASKS_UNIT = re.compile(r"(?:哪个|哪家|什么|所在|工作)(?P<what>单位|部门|机构|党派)")
 CARD_FIELDS = ("proposer", "host_unit", "co_units", "reply_date", "handling_type", "sign_unit", "sign_date")

@@ -504,3 +504,10 @@ def test_an_attribution_line_is_quoted_with_the_quotation_above_it(assistant):
 def test_who_replied_is_the_replying_unit(assistant, question, said):
     a = assistant.ask(question)
     assert not a.refused and said in a.text, a.text
+
+
+@pytest.mark.parametrize(("question", "what"), [("482号建议的建议人是哪个单位的？", "单位"),
+                                                ("482号建议的建议人是哪个党派的？", "党派")])
+def test_what_the_page_does_not_say_of_a_filer_is_said_to_be_missing(assistant, question, what):
+    a = assistant.ask(question)
+    assert "建议人是胡伏原" in a.text and f"资料中没有写明其所在{what}" in a.text, a.text
