@@ -208,7 +208,8 @@ def _names_something(part: str) -> bool:
     """A part that stands on its own: it names something, and is no comparison ("哪个答复得更早"
     is answered by the other parts' dates, not on its own)."""
     q = analyse(part)
-    return bool(q.number or q.entities or q.orgs or q.terms) and not COMPARES.search(part)
+    compares = COMPARES.search(part) and "分别" not in part  # "分别由哪个单位办理": each its own
+    return bool(q.number or q.entities or q.orgs or q.terms) and not compares
 
 
 __all__ = ["NOT_FOUND", "FIELD_LABELS", "ExtractiveAnswerer", "Citation", "Scored"]

@@ -8,6 +8,8 @@
     ['482号建议是谁提的，', '482号建议的承办单位是哪个？']
     >>> split_question("118号和482号建议的承办单位分别是什么？")
     ['118号建议的承办单位分别是什么？', '482号建议的承办单位分别是什么？']
+    >>> split_question("118号建议、482号建议和1002号建议分别由哪个单位办理？")[2]
+    '1002号建议分别由哪个单位办理？'
     >>> split_question("苏州有几家灯塔工厂？")
     ['苏州有几家灯塔工厂？']
 """
@@ -24,7 +26,9 @@ _CLAUSE = re.compile(r"[^，,]+[，,]?")
 # What makes a clause a question of its own ("是谁提的", "承办单位是哪个").
 _ASKS = re.compile(r"谁|什么|哪|几|多少|吗|是否|何时|怎么|如何")
 # "118号和482号", "第118号、第482号": several proposals asked the same thing.
-_JOINED = re.compile(r"(?:第\s*)?\d{1,5}\s*号?(?:建议|提案)?(?:\s*(?:和|与|及|、|以及)\s*(?:第\s*)?\d{1,5}\s*号)+")
+_JOINED = re.compile(
+    r"(?:第\s*)?\d{1,5}\s*号?(?:建议|提案)?(?:\s*(?:和|与|及|、|以及)\s*(?:第\s*)?\d{1,5}\s*号(?:建议|提案)?)+"
+)
 _NUMBER = re.compile(r"(?<!\d)(\d{1,5})(?!\d)")
 # A comparison is one question about both ("哪个答复得更早", "有什么区别"): not split.
 COMPARES = re.compile(r"哪个|哪一个|谁更|更早|更晚|更多|区别|不同|相同|共同|比较|对比")
@@ -62,7 +66,10 @@ def _by_comma(part: str) -> list[str]:
 def _per_number(part: str) -> list[str]:
     """"118号和482号建议的…分别…" → one question per proposal number."""
     m = _JOINED.search(part)
-    if m is None or COMPARES.search(part):
+    if m is None or (COMPARES.search(part) and "分别" not in part):  # "分别由哪个单位": each its own
         return [part]
     numbers = _NUMBER.findall(m.group(0))
-    return [part[: m.start()] + f"{n}号" + part[m.end() :].lstrip() for n in numbers]
+    rest = part[m.end() :].lstrip()
+    # "118号建议、482号建议和1002号建议分别…": the kind word went with the last number
+    kind = next((k for k in ("提案", "建议") if k in m.group(0) and not rest.startswith(k)), "")
+    return [part[: m.start()] + f"{n}号{kind}" + rest for n in numbers]

@@ -511,3 +511,8 @@ def test_who_replied_is_the_replying_unit(assistant, question, said):
 def test_what_the_page_does_not_say_of_a_filer_is_said_to_be_missing(assistant, question, what):
     a = assistant.ask(question)
     assert "建议人是胡伏原" in a.text and f"资料中没有写明其所在{what}" in a.text, a.text
+
+
+def test_three_proposals_asked_the_same_thing_are_each_answered(assistant):
+    a = assistant.ask("118号建议、482号建议和1002号建议分别由哪个单位办理？")
+    assert len(a.citations) == 3 and {c.doc_id[:3] for c in a.citations} == {"118", "482", "答复函"[:3]}, a.text
