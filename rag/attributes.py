@@ -95,7 +95,7 @@ ATTRIBUTES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     # the first of a ranking: "位居全球第二" does not say who is first
     (
         "first",
-        re.compile(r"(?:排在?|排名|位居|位列)第一|第一(?:名|位)?的是|居首的是|第一的(?:是|国家|城市)"),
+        re.compile(r"(?:排在?|排名|位居|位列)(?:第一|榜首|首位)|第一(?:名|位)?的是|居首的是|第一的(?:是|国家|城市)"),
         re.compile(r"第一|首位|榜首|居首|之首|冠军|最|依次"),
     ),
     # where someone studied ("高级中学位于" is no 学位)
