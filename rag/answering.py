@@ -26,12 +26,13 @@ gold set (docs/quality.md records what was tried and what it gave).
 
 from __future__ import annotations
 
+import functools
 import re
 
 from rag.catalog import answer_catalog
 from rag.chunking import is_heading
 from rag.citations import CLOSEST_NOTE, MARKER, make_citation, one_line
-from rag.compound import COMPARES, split_question
+from rag.compound import compares, split_question
 from rag.cues import novelty
 from rag.documents import Answer, Citation, Hit
 from rag.enumeration import answer_enumeration
@@ -68,14 +69,16 @@ class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
         """"A？B？" is answered part by part; when no part can be answered alone ("各是哪天？"
         needs the part before it), the question is answered as a whole."""
         # a later part naming nothing ("分别是哪些？") asks about the part before it: it is answered
-        # with the whole question, not on its own (alone it matched any list)
+        # with the whole question, not on its own (alone it matched any list); that answer is
+        # also the fallback when no part is answered, so it is computed once
+        as_whole = functools.cache(lambda: self._answer_one(question, hits))
         answers = [
-            self._answer_one(p, self._hits_for(p, hits)) if i == 0 or _names_something(p) else self._answer_one(question, hits)
+            self._answer_one(p, self._hits_for(p, hits)) if i == 0 or _names_something(p) else as_whole()
             for i, p in enumerate(parts)
         ]
         done = [a for a in answers if not a.refused]
         if not done:
-            return self._answer_one(question, hits)
+            return as_whole()
         cites: list[Citation] = []
         text = []
         for a in done:
@@ -208,8 +211,7 @@ def _names_something(part: str) -> bool:
     """A part that stands on its own: it names something, and is no comparison ("哪个答复得更早"
     is answered by the other parts' dates, not on its own)."""
     q = analyse(part)
-    compares = COMPARES.search(part) and "分别" not in part  # "分别由哪个单位办理": each its own
-    return bool(q.number or q.entities or q.orgs or q.terms) and not compares
+    return bool(q.number or q.entities or q.orgs or q.terms) and not compares(part)
 
 
 __all__ = ["NOT_FOUND", "FIELD_LABELS", "ExtractiveAnswerer", "Citation", "Scored"]

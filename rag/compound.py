@@ -32,6 +32,16 @@ _JOINED = re.compile(
 _NUMBER = re.compile(r"(?<!\d)(\d{1,5})(?!\d)")
 # A comparison is one question about both ("哪个答复得更早", "有什么区别"): not split.
 COMPARES = re.compile(r"哪个|哪一个|谁更|更早|更晚|更多|区别|不同|相同|共同|比较|对比")
+
+
+def compares(part: str) -> bool:
+    """One question about several things together ("哪个答复得更早"), not each on its own; with
+    分别 ("分别由哪个单位办理") each is asked on its own.
+
+    >>> compares("哪个答复得更早？"), compares("分别由哪个单位办理？")
+    (True, False)
+    """
+    return bool(COMPARES.search(part)) and "分别" not in part
 _PROPOSAL = re.compile(r"(?<!\d)(\d{1,5})\s*号")
 MIN_PART = 4
 
@@ -66,7 +76,7 @@ def _by_comma(part: str) -> list[str]:
 def _per_number(part: str) -> list[str]:
     """"118号和482号建议的…分别…" → one question per proposal number."""
     m = _JOINED.search(part)
-    if m is None or (COMPARES.search(part) and "分别" not in part):  # "分别由哪个单位": each its own
+    if m is None or compares(part):
         return [part]
     numbers = _NUMBER.findall(m.group(0))
     rest = part[m.end() :].lstrip()
