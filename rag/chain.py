@@ -27,6 +27,7 @@ from rag.glossary import Glossary, load_glossary
 from rag.index import Index, IndexError_, is_outdated
 from rag.ingest import IngestReport, ingest, rebuild_command
 from rag.questions import expand
+from rag.refs import FULL_WIDTH
 from rag.reranking import Reranker, make_reranker
 from rag.retrieval import HybridSearcher, PolicyRetriever
 
@@ -45,7 +46,7 @@ def validate_question(question: object, max_chars: int = 500) -> str:
     """
     if not isinstance(question, str) or not question.strip():
         raise InputError("请输入问题。")
-    q = " ".join(question.translate(_FULL_WIDTH).split())
+    q = " ".join(question.translate(FULL_WIDTH).split())
     if len(q) > max_chars:
         raise InputError(f"问题过长（{len(q)} 字），请精简到 {max_chars} 字以内，或拆成几个问题。")
     if not re.search(r"\w", q):  # "？？？" or "<>" alone: nothing to search for
@@ -61,12 +62,6 @@ def validate_question(question: object, max_chars: int = 500) -> str:
     return q
 
 
-# Full-width ASCII letters and digits (U+FF10–FF19, FF21–FF3A, FF41–FF5A) and the ideographic
-# space, as ASCII.  Not NFKC: it would also turn the Chinese ？，：；！（）… into ASCII ones.
-_FULL_WIDTH = str.maketrans(
-    {chr(c): chr(c - 0xFEE0) for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
-     for c in range(r[0], r[1] + 1)} | {"\u3000": " "}
-)
 _HAN = r"[\u3400-\u9fff]"
 # A question that is only a number: the answerer (rag/answering.py) strips these characters and
 # gives the record card when BARE_NUMBER ("482", "第482号", "482号建议") matches the rest.

@@ -25,7 +25,16 @@ _CN_NUMBER_REF = re.compile(
 _NO_REF = re.compile(r"(?i)\bNo\.?\s*(\d{1,5})(?!\d)\s*(?:号)?")
 _KIND_THEN_NUMBER = re.compile(r"(?<![\u4e00-\u9fff])(建议|提案)\s*(\d{1,5})(?![\d.年月日号%万亿个家项])")
 _NUMBER_THEN_KIND = re.compile(r"(?<![\d.第])(\d{1,5})(?=\s*(?:建议|提案)(?!书))")
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+# Full-width ASCII letters and digits (U+FF10–FF19, FF21–FF3A, FF41–FF5A) and the ideographic
+# space, as ASCII.  Not NFKC: it would also turn the Chinese ？，：；！（）… into ASCII ones.
+FULL_WIDTH = str.maketrans(
+    {
+        chr(c): chr(c - 0xFEE0)
+        for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+        for c in range(r[0], r[1] + 1)
+    }
+    | {"\u3000": " "}
+)
 
 
 def cn_int(numeral: str) -> int:
@@ -59,7 +68,7 @@ def arabic_numbers(text: str) -> str:
     >>> arabic_numbers("四八二号"), arabic_numbers("第三部分讲什么")  # no 号: not a proposal number
     ('482号', '第三部分讲什么')
     """
-    text = text.translate(_FULL_WIDTH)
+    text = text.translate(FULL_WIDTH)
     text = _CN_NUMBER_REF.sub(lambda m: str(cn_int(m.group(0))), text)
     # "No.118建议", "建议482的…", "482建议人": the number without its 号
     text = _NO_REF.sub(lambda m: f"{m.group(1)}号", text)
