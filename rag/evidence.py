@@ -54,6 +54,11 @@ _PROBLEMS = re.compile(r"(?:存在的|主要|面临的|突出)问题")
 MAX_QUOTE = 150
 
 
+def _in_place(word: str, named: set[str]) -> bool:
+    """``word`` is one of the ``named`` places, part of one, or holds one ("苏北地区" holds 苏北)."""
+    return any(word in p or p in word for p in named)
+
+
 @dataclass
 class Sentence:
     doc_id: str
@@ -106,8 +111,7 @@ class EvidenceFinder:
         bm = self.index.bm25
         named = places(text)
         return {w: bm.idf(w) for w in set(words(text))
-                if len(w) >= 2 and w not in GENERIC and not re.fullmatch(r"[\d.%]+", w)
-                and not any(w in p or p in w for p in named)}
+                if len(w) >= 2 and w not in GENERIC and not re.fullmatch(r"[\d.%]+", w) and not _in_place(w, named)}
 
     def key_terms(self, heading: str, body: str, extra: int = 3) -> dict[str, float]:
         """The heading's terms plus the body's most repeated distinctive ones.
@@ -131,7 +135,7 @@ class EvidenceFinder:
         named = places(f"{heading} {body}")
         counts = Counter(w for w in words(f"{heading} {heading} {body}")
                          if len(w) >= 2 and w not in GENERIC and self.index.bm25.idf(w) >= MIN_IDF
-                         and not any(w in p or p in w for p in named))
+                         and not _in_place(w, named))
         return [t for t, _ in counts.most_common(n)]
 
     def headings(self, doc: Document) -> list[tuple[int, int]]:
@@ -206,12 +210,14 @@ class EvidenceFinder:
             sc *= KIND_WEIGHT.get(doc.kind, 1.0)
             about = f"{doc.text[s:e]} {self.context(doc, s)}"
             on_topic = sum(t in about for t in central) >= min(CENTRAL_NEEDED, len(central))
-            if on_topic and self.relevant(sc, n_head, head) and other_place:
+            if not (on_topic and self.relevant(sc, n_head, head)):
+                continue
+            if other_place:
                 away[doc.doc_id] = None
-            elif on_topic and self.relevant(sc, n_head, head):
-                s, e = self.window(doc.text, s, e, head | rest)
-                plan = doc.kind in PLANNING_KINDS and bool(_PLAN.search(doc.text[s:e]))
-                scored.append(Sentence(doc.doc_id, s, e, sc, plan))
+                continue
+            s, e = self.window(doc.text, s, e, head | rest)
+            plan = doc.kind in PLANNING_KINDS and bool(_PLAN.search(doc.text[s:e]))
+            scored.append(Sentence(doc.doc_id, s, e, sc, plan))
         scored.sort(key=lambda x: -x.score)
         chosen: list[Sentence] = []
         for sent in scored:
