@@ -171,24 +171,23 @@ def iter_corpus_files(root: Path) -> list[Path]:
     root = Path(root)
     if not root.is_dir():
         raise LoadError(f"语料目录不存在或不是文件夹：{root}")
-    found = []
-    for path in root.rglob("*"):
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts) or path.name.startswith("~$"):
-            continue
-        if path.is_file() and path.suffix.lower() in SUPPORTED:
-            found.append(path)
+    found = [p for p in _visible_files(root) if p.suffix.lower() in SUPPORTED]
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
 def unsupported_files(root: Path) -> list[str]:
     """Visible files under ``root`` of a kind the loader does not read ("表格.xls"), relative paths."""
     root = Path(root)
-    return sorted(
-        p.relative_to(root).as_posix() for p in root.rglob("*")
-        if p.is_file() and p.suffix.lower() not in SUPPORTED and not p.name.startswith("~$")
+    return sorted(p.relative_to(root).as_posix() for p in _visible_files(root) if p.suffix.lower() not in SUPPORTED)
+
+
+def _visible_files(root: Path) -> list[Path]:
+    """Files under ``root``, hidden entries (".git", ".隐藏.txt") and Word's "~$" temp files left out."""
+    return [
+        p for p in root.rglob("*")
+        if p.is_file() and not p.name.startswith("~$")
         and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
+    ]
 
 
 def load_corpus(

@@ -81,7 +81,7 @@ def answer_part(question: str, named: list[Document]) -> Answer | None:
         run, what = _run_of(doc, question)
         if not run:
             continue
-        unit = "部分" if what == "reply" else "条"
+        unit = _unit(what)
         if n is not None:
             if n == 0 or n > len(run):  # "第九条" of four: say how many there are
                 return _past_the_end(question, doc, run, f"{_LABELS[what]}只有{len(run)}{unit}")
@@ -130,16 +130,25 @@ def _count_parts(question: str, named: list[Document]) -> Answer | None:
             continue  # "第1002号建议原文提了几条建议": the proposal's, which the letter is not
         run, what = _run_of(doc, question)
         if run:
-            unit = "部分" if what == "reply" else "条"
-            cites = [make_citation(i + 1, doc, *p.heading_span(doc.text)) for i, p in enumerate(run)]
-            lines = [f"《{doc.title}》{_LABELS[what]}共{len(run)}{unit}："]
+            cites = _heading_cites(doc, run)
+            lines = [f"《{doc.title}》{_LABELS[what]}共{len(run)}{_unit(what)}："]
             lines += [f"{c.n}. {one_line(c.quote)}[{c.n}]" for c in cites]
             return Answer(question=question, text="\n".join(lines), citations=cites)
     return None
 
 
+def _heading_cites(doc: Document, run: list[Recommendation]) -> list:
+    """Each point's heading, cited [1], [2]… in order."""
+    return [make_citation(i + 1, doc, *p.heading_span(doc.text)) for i, p in enumerate(run)]
+
+
+def _unit(what: str) -> str:
+    """What the points are counted in: a reply letter's 部分, a proposal's 条."""
+    return "部分" if what == "reply" else "条"
+
+
 def _past_the_end(question: str, doc: Document, run: list[Recommendation], what: str) -> Answer:
-    cites = [make_citation(i + 1, doc, *p.heading_span(doc.text)) for i, p in enumerate(run)]
+    cites = _heading_cites(doc, run)
     lines = [f"资料中未找到：《{doc.title}》{what}。", "各部分如下（请核对）："]
     lines += [f"{c.n}. {one_line(c.quote)}" for c in cites]
     return Answer(question=question, text="\n".join(lines), refused=True, closest=cites)

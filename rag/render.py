@@ -144,11 +144,11 @@ def tidy_date(shown: str) -> str:
 def _check_rows(block: Block, sources: dict[int, str]) -> list[str]:
     """A table row is one claim: its checked cells against the citations anywhere in the row."""
     failures: list[str] = []
+    # a page's "2024\n01/04" may be shown tidied ("2024-01-04"): checked against both forms
+    tidied = {n: f"{q}\n{tidy_date(' '.join(q.split()))}" for n, q in sources.items()}
     for row in block.rows[1:]:
         markers = "".join(f"[{n}]" for n in MARKER.findall(" ".join(row)))
         for i in block.check_cols:
-            # a page's "2024\n01/04" may be shown tidied ("2024-01-04"): checked against both forms
-            tidied = {n: f"{q}\n{tidy_date(' '.join(q.split()))}" for n, q in sources.items()}
             bad = unsupported_figures(MARKER.sub("", row[i]).replace("。", "，") + markers, tidied)
             for fig in bad:
                 row[i] = flag_figure(row[i], fig)
