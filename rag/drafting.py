@@ -31,6 +31,7 @@ from pathlib import Path
 from rag.citations import make_citation
 from rag.documents import Citation, Document
 from rag.evidence import EvidenceFinder, Sentence, year_of
+from rag.fields import field_label
 from rag.proposals import recommendations
 from rag.questions import places
 from rag.render import Block, Draft, load_snippets
@@ -175,12 +176,11 @@ def draft_reply(assistant, proposal: str) -> Draft:
     draft = Draft(title=heading, blocks=[], subtitle=fill(snip["subtitle"], **values))
     draft.blocks += [Block("plain", greet), Block("p", fill(snip["opening"], **values)),
                      Block("p", snip["overview"])]
-    if greet.startswith("〔") and doc.kind == "提案" and re.search(r"建\s*议\s*人", doc.text):
-        # 482: the page's labels say 建议人/建议号, only its attachment's name says 提案
+    if greet.startswith("〔"):
+        # 482: the page labels its filer 建议人, only its attachment's name says 提案
+        mixed = doc.kind == "提案" and field_label(doc, "proposer") == "建议人"
         draft.problems.append("正文标注“建议人/建议号”，但资料中又称其为提案（如附件名），无法判断建议人是代表还是委员，"
-                              "称呼待补，请核实。")
-    elif greet.startswith("〔"):
-        draft.problems.append("无法从资料判断建议人的身份（代表/委员/组织），称呼待补。")
+                              "称呼待补，请核实。" if mixed else "无法从资料判断建议人的身份（代表/委员/组织），称呼待补。")
     # only places the proposal itself names: another region's work is not this unit's
     # and no commentary or other proposal: neither is what this unit has done
     finder = EvidenceFinder(assistant, exclude=_same_docs(assistant, doc), places=places(doc.text),

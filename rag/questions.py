@@ -156,10 +156,10 @@ def analyse(text: str) -> Question:
     q.field = _first_cue(text, FIELD_CUES) if (q.number or _DOC_REF.search(text)) else None
     if q.field == "session" and _HELD.search(text):
         q.field = None  # "下一步还会适时召开什么会议": a meeting the text plans, not the proposal's session
-    if q.field in ("host_unit", None) and q.number and _FILED_BY.search(text) or (
-        q.field == "host_unit" and _PROPOSER_UNIT.search(text)
-    ):
-        q.field = "proposer"  # "建议人是哪个单位的", "是哪个单位提的": the proposer's, not the handling unit
+    # "建议人是哪个单位的", "118号建议是哪个单位提的": the proposer's, not the handling unit
+    filed_by = q.field in ("host_unit", None) and q.number and _FILED_BY.search(text)
+    if filed_by or (q.field == "host_unit" and _PROPOSER_UNIT.search(text)):
+        q.field = "proposer"
     q.want = _first_cue(_SIZE_AS_MODIFIER.sub("", text), WANT_CUES) or "general"
     if q.want == "person" and _WHO_MORE.search(text):
         q.want = "general"  # "苏州和北京谁的企业多": a comparison of the two, not a person

@@ -33,6 +33,12 @@ def drafts(assistant) -> dict[str, Draft]:
     return {P482: draft_reply(assistant, P482), P118: draft_reply(assistant, P118)}
 
 
+def draft_from_file(assistant, path: Path, text: str) -> Draft:
+    """The draft of a proposal the user hands in as a file outside the corpus."""
+    path.write_text(text, encoding="utf-8")
+    return draft_reply(assistant, str(path))
+
+
 def section_blocks(draft: Draft) -> list[list]:
     """The blocks under each 一、二、… heading, up to the closing."""
     out: list[list] = []
@@ -191,9 +197,7 @@ def test_weak_match_becomes_placeholder(assistant, tmp_path) -> None:
     text = ("建议人：张三 建议号：7\n标题：关于改善农村饮水的建议\n建议内容：现状。 "
             "(一)保障农村饮用水水源安全。 划定水源保护区。 (二)推动污水管网改造。 更新老旧管道。\n"
             "承办单位：主办 某市水务局\n")
-    path = tmp_path / "7号建议.txt"
-    path.write_text(text, encoding="utf-8")
-    d = draft_reply(assistant, str(path))
+    d = draft_from_file(assistant, tmp_path / "7号建议.txt", text)
     assert d.blocks[0].text == "〔待补：称呼〕"  # a 建议人 with no 代表/委员 evidence
     assert not d.citations
     assert all("〔待补：资料库中未找到" in blocks[0].text for blocks in section_blocks(d))
@@ -296,9 +300,7 @@ def test_a_point_sharing_only_the_place_gets_a_placeholder_and_old_evidence_is_d
     text = ("关于促进苏北地区民生和产业发展的建议\n建议人：钱芳代表\n建议号：1234\n建议内容：\n为此建议：\n"
             "一、加快苏北地区城市地铁建设。\n二、扩大苏北地区海洋渔业养殖规模。\n"
             "三、提高苏北地区中小学教师工资待遇。\n四、支持苏北地区高校建设重点实验室。\n")
-    path = tmp_path / "1234号建议.txt"
-    path.write_text(text, encoding="utf-8")
-    d = draft_reply(assistant, str(path))
+    d = draft_from_file(assistant, tmp_path / "1234号建议.txt", text)
     sections = section_blocks(d)
     assert all("〔待补：资料库中未找到" in blocks[0].text for blocks in sections[:3])
     assert "重点实验室" in sections[3][0].text and sections[3][0].cited
@@ -309,9 +311,7 @@ def test_a_point_sharing_only_the_place_gets_a_placeholder_and_old_evidence_is_d
 def test_a_single_承办单位_signs_the_letter(assistant, tmp_path) -> None:
     text = ("关于加快苏北地区智能制造的建议\n建议人：王建国代表\n建议号：2035\n建议内容：\n为此建议：\n"
             "一、加强企业技术中心建设，提升企业创新能力。\n二、推进智能车间建设。\n承办单位：江苏省工业和信息化厅\n")
-    path = tmp_path / "2035号建议.txt"
-    path.write_text(text, encoding="utf-8")
-    d = draft_reply(assistant, str(path))
+    d = draft_from_file(assistant, tmp_path / "2035号建议.txt", text)
     assert [b.text for b in d.blocks if b.kind == "right"][0] == "江苏省工业和信息化厅"
 
 
@@ -322,9 +322,7 @@ def test_a_point_only_another_regions_text_covers_says_so(assistant, tmp_path) -
             "  我市制造业规模大。为此提出如下建议：\n"
             "  一、加快智能车间和智能工厂建设。建议培育更多省级智能车间、智能工厂和智能制造示范工厂。\n"
             "  二、完善绿色制造体系。建议加快培育绿色工厂和“近零碳”工厂。\n")
-    path = tmp_path / "206号提案.txt"
-    path.write_text(text, encoding="utf-8")
-    d = draft_reply(assistant, str(path))
+    d = draft_from_file(assistant, tmp_path / "206号提案.txt", text)
     (first,) = section_blocks(d)[:1]
     assert "只涉及其他地区" in first[0].text and "1002号建议的答复" in first[0].text and not first[0].cited
     assert any("只涉及其他地区" in p for p in d.problems)
