@@ -114,6 +114,9 @@ _NOT_A_NAME = re.compile(r"些|本地|当地|骨干|相关|有关|这类|那类|
 _PLACE_SUFFIX = re.compile(r"(市|省|区|县)$")
 # Too general to decide whether evidence is about the same thing.
 _GENERIC_PLACES = frozenset("我国 全国 中国 我省 我市 全省 全市 国家 地方 各地 本市 本省 境内 国内 国际 全球 世界".split())
+# Kinds of organisation jieba tags as names (科研所 nt, 新兴产业 nt): they name no particular one,
+# and a document that says 科研院所 or 高校 instead was refused for not naming "科研所".
+_GENERIC_ORGS = frozenset("科研所 科研院所 研究所 研究院 高校 大学 学校 联合体 新兴产业 大力开展 企业 政府".split())
 
 
 def _read_places() -> frozenset[str]:
@@ -236,6 +239,8 @@ def _entities(text: str) -> list[str]:
     ['胡伏原', '长三角']
     >>> _entities("美国和苏州高新区2023年的产值是多少？")
     ['美国', '苏州高新', '2023年']
+    >>> _entities("胡伏原列出的各省市评分中，科研所排第几？")  # a collective and a kind name nothing
+    ['胡伏原']
     """
     return _named(text)[0]
 
@@ -246,7 +251,8 @@ def _named(text: str) -> tuple[list[str], set[str]]:
     found: set[str] = set()
     for w, flag in pseg.lcut(text):
         w = w.strip()
-        if len(w) < 2 or w in _GENERIC_PLACES:
+        # "各省市" (every province) is a collective, not a named place
+        if len(w) < 2 or w in _GENERIC_PLACES or w in _GENERIC_ORGS or w.startswith("各"):
             continue
         if w in KNOWN_PLACES or (flag == "ns" and _is_place(w)):
             w = _PLACE_SUFFIX.sub("", w) if len(w) > 2 else w

@@ -431,3 +431,23 @@ def test_a_total_asked_is_not_what_was_added(assistant):
     assert not TrustRules._holds_change(q, "2020年,苏北地区新增省级企业技术中心104家")
     assert TrustRules._holds_change(q, "新增省级示范智能车间160个,累计838个")
     assert assistant.ask("通过“国家技术创新示范企业”复评的4家企业是哪几家？").refused  # 4家 named, none listed
+
+
+@pytest.mark.parametrize(
+    ("question", "shown"),
+    [
+        # "各省市" is every province, not a named place that must stand near the figures
+        ("胡伏原列出的各省市人工智能竞争力评分中，浙江省是多少分？", "29.20"),
+        # the reply is signed by 江苏省工业和信息化厅: its "省科技厅" is Jiangsu's
+        ("“十三五”以来，江苏支持苏北的重大成果转化专项主要围绕哪几个领域？", "生物医药"),
+    ],
+)
+def test_a_collective_and_the_signers_province_are_not_missing_names(assistant, question, shown):
+    a = assistant.ask(question)
+    assert not a.refused and shown in a.text
+
+
+def test_collectives_and_kinds_of_body_are_not_entities():
+    # "科研所" (jieba: nt) names a kind of body; a text saying 科研院所 or 产学研 was refused for it
+    assert analyse("胡伏原列出的各省市评分中，科研所排第几？").entities == ["胡伏原"]
+    assert analyse("无锡有几家科研院所？").entities == ["无锡"]
