@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.cues import asked_forms, shows_forms
+from rag.cues import asked_forms, lists_members, shows_forms
 from rag.questions import analyse
 
 
@@ -451,3 +451,21 @@ def test_collectives_and_kinds_of_body_are_not_entities():
     # "科研所" (jieba: nt) names a kind of body; a text saying 科研院所 or 产学研 was refused for it
     assert analyse("胡伏原列出的各省市评分中，科研所排第几？").entities == ["胡伏原"]
     assert analyse("无锡有几家科研院所？").entities == ["无锡"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the 、 of the sentence list the four 备案 firms, not the 10 chosen after them
+        "苏州遴选出的10个大模型应用培育企业具体是哪几家？",
+        "“1030”产业体系里的10个重点产业集群具体是哪10个？",
+        "苏州首批22家数字经济特色产业园区分别在哪些板块？",
+    ],
+)
+def test_members_of_a_counted_set_must_be_listed_where_the_count_is_stated(assistant, question):
+    assert assistant.ask(question).refused
+
+
+def test_members_listed_where_the_count_is_stated_answer():
+    assert lists_members("那4家企业是哪些？", "其中思必驰、同程、清睿教育、智慧芽4家企业通过备案,并遴选产生10个培育企业")
+    assert not lists_members("那10个企业是哪些？", "其中思必驰、同程、清睿教育、智慧芽4家企业通过备案,并遴选产生10个培育企业")
