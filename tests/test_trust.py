@@ -469,3 +469,11 @@ def test_members_of_a_counted_set_must_be_listed_where_the_count_is_stated(assis
 def test_members_listed_where_the_count_is_stated_answer():
     assert lists_members("那4家企业是哪些？", "其中思必驰、同程、清睿教育、智慧芽4家企业通过备案,并遴选产生10个培育企业")
     assert not lists_members("那10个企业是哪些？", "其中思必驰、同程、清睿教育、智慧芽4家企业通过备案,并遴选产生10个培育企业")
+
+
+def test_a_place_the_document_names_in_passing_is_not_its_subject(assistant):
+    # the reply is about 苏北 (named dozens of times); 宿迁, named three times, is one of its cities
+    a = assistant.ask("宿迁市有多少个项目纳入了2021年度先进制造业集群项目库？")
+    assert a.refused
+    b = assistant.ask("苏北地区有多少个项目纳入了2021年度先进制造业集群项目库？")
+    assert not b.refused and "338" in b.text
