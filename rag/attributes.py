@@ -98,6 +98,16 @@ ATTRIBUTES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
         re.compile(r"(?:排在?|排名|位居|位列)(?:第一|榜首|首位)|第一(?:名|位)?的是|居首的是|第一的(?:是|国家|城市)"),
         re.compile(r"第一|首位|榜首|居首|之首|冠军|最|依次"),
     ),
+    # where a body sits or a cluster is concentrated ("华东分院设在哪个城市" is not answered by
+    # "联合…华东分院编制…，先后在南通、苏州等地召开": the sentence names it, not its seat)
+    (
+        "seat",
+        re.compile(
+            r"(?:设在|设于|位于|坐落(?:在|于)?|落户(?:在)?|总部(?:设)?在|集中在)\S{0,2}"
+            r"哪(?:个|座|些)?(?:区|市|县|省|城市|地方|里|儿|县级市|行业|领域|板块)"
+        ),
+        re.compile(r"设在|设于|位于|坐落|落户|总部|地处|集中在|集中于|分布在|分布于|集聚在|集聚于|所在地|驻"),
+    ),
     # where someone studied ("高级中学位于" is no 学位)
     (
         "study",
@@ -113,11 +123,38 @@ def asked_attributes(question: str) -> list[str]:
     >>> asked_attributes("江苏中科君达物联网股份有限公司是哪一年上市的？")
     ['listing']
     >>> asked_attributes("苏州市人工智能算力中心由哪家单位负责运营？"), asked_attributes("桃园高级中学位于哪儿？")
-    (['operator'], [])
+    (['operator'], ['seat'])
     """
     return [name for name, ask, _ in ATTRIBUTES if ask.search(question)]
 
 
 def states_attribute(question: str, sentence: str) -> bool:
-    """Whether ``sentence`` uses the wording of every attribute ``question`` asks about."""
-    return all(said.search(sentence) for _, ask, said in ATTRIBUTES if ask.search(question))
+    """Whether ``sentence`` uses the wording of every attribute ``question`` asks about.
+
+    A seat may also be written as a place before the name ("以吴江区“东数西算”算力枢纽节点起步区…"):
+
+    >>> states_attribute("“东数西算”算力枢纽节点起步区设在苏州哪个区？", "以吴江区“东数西算”算力枢纽节点起步区为核心")
+    True
+    >>> states_attribute("华东分院设在哪个城市？", "联合华东分院编制指南,先后在南通、苏州等地召开推进会")
+    False
+    """
+    for name, ask, said in ATTRIBUTES:
+        m = ask.search(question)
+        if m and not said.search(sentence) and not (name == "seat" and _place_before(question, m.start(), sentence)):
+            return False
+    return True
+
+
+_ASKS_PLACE = re.compile(r"哪(?:个|座)?(?:区|市|县|省|城市|地方|里|儿)|哪(?:个|座)?县级市")
+_PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:市|区|县|省)")
+
+
+def _place_before(question: str, asked_at: int, sentence: str) -> bool:
+    """For a place asked ("设在哪个区"), the sentence names a place (…市/区/县/省) just before the
+    thing asked about (its last four characters), the way a seat is often written: "吴江区…起步区"."""
+    if not _ASKS_PLACE.search(question, asked_at):
+        return False
+    subject = question[:asked_at]
+    tail = re.sub(r"[“”\"《》？?]", "", subject)[-4:]
+    i = sentence.find(tail) if len(tail) == 4 else -1
+    return i > 0 and bool(_PLACE_NAME.search(sentence[max(0, i - 20) : i]))

@@ -477,3 +477,17 @@ def test_a_place_the_document_names_in_passing_is_not_its_subject(assistant):
     assert a.refused
     b = assistant.ask("苏北地区有多少个项目纳入了2021年度先进制造业集群项目库？")
     assert not b.refused and "338" in b.text
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        ("中国电子技术标准化研究院华东分院设在哪个城市？", True),  # named as a co-author, seat never given
+        ("苏州高端纺织国家先进制造业集群主要集中在哪个县级市？", True),
+        ("118号建议里提到的“东数西算”算力枢纽节点起步区设在苏州哪个区？", False),  # "以吴江区“东数西算”…起步区"
+    ],
+)
+def test_a_seat_asked_must_be_stated(assistant, question, refused):
+    a = assistant.ask(question)
+    assert a.refused == refused
+    assert refused or "吴江区" in a.text
