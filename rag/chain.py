@@ -24,7 +24,8 @@ from rag.documents import Answer, Hit
 from rag.embedding import Encoder, make_encoder
 from rag.followup import refers_back
 from rag.glossary import Glossary, load_glossary
-from rag.index import Index, IndexError_, is_outdated
+from rag.index import Index, IndexError_
+from rag.index_manifest import is_outdated
 from rag.ingest import IngestReport, ingest, rebuild_command
 from rag.questions import expand
 from rag.refs import FULL_WIDTH

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rag.config import Settings
 from rag.documents import Answer
+from rag.ingest_guards import would_drop_most, would_empty_index
 
 Command = Callable[[argparse.Namespace, Settings], int]
 COMMANDS: dict[str, Command] = {}
@@ -79,7 +80,7 @@ def cmd_ingest(args: argparse.Namespace, s: Settings) -> int:
         what = "是一个文件，不是文件夹（请给出存放文档的文件夹）" if s.corpus_dir.exists() else "不存在"
         print(f"错误：语料目录{what}：{s.corpus_dir}", file=sys.stderr)
         return 2
-    if not args.rebuild and (problem := _would_empty_index(s) or _would_drop_most(s)):
+    if not args.rebuild and (problem := would_empty_index(s) or would_drop_most(s)):
         print(problem, file=sys.stderr)
         return 2
     from rag.chain import build
@@ -88,48 +89,6 @@ def cmd_ingest(args: argparse.Namespace, s: Settings) -> int:
     report = build(s, make_encoder(s), rebuild=args.rebuild)
     print(report.summary())
     return 0
-
-
-def _would_empty_index(s: Settings) -> str:
-    """A message when ``ingest`` of a folder without documents would delete every indexed one.
-
-    Ingest is incremental, so a mistyped or empty folder would silently wipe the index;
-    ``--rebuild`` states the intent to start from nothing.
-    """
-    from rag.index import IndexError_, read_manifest
-    from rag.loading import SUPPORTED, iter_corpus_files
-
-    if iter_corpus_files(s.corpus_dir):
-        return ""
-    try:
-        n_docs = len(read_manifest(Path(s.index_dir)).get("files", {}))
-    except (IndexError_, OSError, ValueError):
-        n_docs = 0
-    if not n_docs:  # nothing to keep, but an empty index answers nothing: say so, build nothing
-        return (f"错误：语料目录 {s.corpus_dir} 中没有可收录的文件（{' '.join(SUPPORTED)}），没有建立索引。"
-                "请把文档放进这个文件夹后再运行 ingest。")
-    return (f"错误：语料目录 {s.corpus_dir} 中没有可收录的文件（{' '.join(SUPPORTED)}）。为免误删，现有索引"
-            f"（{n_docs} 份文档）保持不变；确要清空索引，请加 --rebuild。")
-
-
-def _would_drop_most(s: Settings) -> str:
-    """A message when ``ingest`` would delete more of the indexed documents than it keeps: a
-    folder of new files given instead of the corpus ("ingest newdocs") would otherwise replace
-    the whole index with them."""
-    from rag.index import IndexError_, read_manifest
-    from rag.loading import iter_corpus_files
-
-    try:
-        indexed = set(read_manifest(Path(s.index_dir)).get("files", {}))
-    except (IndexError_, OSError, ValueError):
-        return ""
-    here = {p.relative_to(s.corpus_dir).as_posix() for p in iter_corpus_files(s.corpus_dir)}
-    dropped = indexed - here
-    if not dropped or len(dropped) <= len(indexed & here):
-        return ""
-    return (f"错误：用 {s.corpus_dir} 更新索引会删除其中 {len(dropped)} 份文档（共 {len(indexed)} 份），"
-            f"例如 {sorted(dropped)[0]}。ingest 让索引与所给文件夹一致，不是追加。要加入新文件，请把它们复制到原来的"
-            "语料目录后再运行 ingest；确要只保留这个文件夹里的文档，请加 --rebuild。索引保持不变。")
 
 
 def answer_json(answer: Answer) -> dict:

@@ -4,7 +4,7 @@ Everything returns text or HTML for the page and never raises for bad input:
 a problem becomes a clear Chinese sentence.  Answers link each marker [n] to
 the sources panel, where the quoted span is highlighted inside its passage::
 
-(the rendering itself lives in ``rag.webview``).
+(the rendering itself lives in ``rag.webview``; the drafting tabs in ``rag.draft_pages``).
 
 Corpus edits (upload, delete, rebuild) hold one lock, re-ingest incrementally
 and swap in a freshly opened ``Assistant``; a failed ingest is rolled back so
@@ -14,7 +14,6 @@ nothing is left half-indexed.
 from __future__ import annotations
 
 import contextlib
-import re
 import shutil
 import tempfile
 import threading
@@ -22,19 +21,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rag.api import ApiError
-from rag.briefing import brief
 from rag.chain import Assistant, IndexError_, InputError, build, validate_question
 from rag.config import Settings
 from rag.documents import Answer, Document
-from rag.drafting import draft_reply
+from rag.draft_pages import DraftPages
 from rag.embedding import make_encoder
 from rag.loading import LoadError, load_file
-from rag.render import Draft
 from rag.webview import (
-    PLACEHOLDER,
     UploadError,
     escape,
-    highlight_placeholders,
     library_rows,
     plain_answer,
     plain_text,
@@ -45,7 +40,6 @@ from rag.webview import (
 )
 
 Progress = Callable[..., object]
-DraftView = tuple[str, str | None, str | None, str]  # HTML, .md path, .docx path, message
 EXAMPLES = [
     "482号建议是谁提出的？",
     "118号建议由哪个部门主办？",
@@ -57,7 +51,7 @@ EXAMPLES = [
 # ---------------------------------------------------------------- the app state
 
 
-class WebApp:
+class WebApp(DraftPages):
     """Settings, the current Assistant, and the lock that serialises corpus edits."""
 
     def __init__(self, settings: Settings, encoder: object | None = None) -> None:
@@ -235,55 +229,6 @@ class WebApp:
                     build(self.settings, self.encoder)
                 self.reload()
             return False, f"建立索引失败：{exc}"
-
-    # -- 答复函起草 / 新人简报 ------------------------------------------------------
-    def draft(self, doc_id: str | None, upload: str | None) -> DraftView:
-        """(draft HTML, .md path, .docx path, message) for a corpus proposal or an uploaded one."""
-        if self.assistant is None:  # say why, not "please pick a proposal" from an empty list
-            return "", None, None, escape(self.error)
-        if upload:
-            try:  # our own checks first: type, size, readable text
-                name = sanitize_filename(Path(upload).name)
-                load_file(Path(upload), Path(upload).parent, max_bytes=self.settings.max_file_mb * 2**20)
-            except (UploadError, LoadError, OSError) as exc:
-                return "", None, None, escape(f"无法读取上传的文件：{exc}")
-            proposal = str(upload)
-        elif doc_id and doc_id in self.docs:
-            proposal, name = doc_id, doc_id
-        else:
-            return "", None, None, "请选择一份建议/提案，或上传一份。"
-        return self._make(draft_reply, proposal, "答复函_" + name)
-
-    def brief(self, topic: str | None) -> DraftView:
-        topic = " ".join(str(topic or "").split())
-        return self._make(brief, topic, "简报_" + topic[:30])
-
-    def _make(self, make: Callable[[Assistant, str], Draft], arg: str, name: str) -> DraftView:
-        """Call ``make(assistant, arg)`` and render the Draft; errors become messages."""
-        if self.assistant is None:
-            return "", None, None, escape(self.error)
-        try:
-            return self._render_draft(make(self.assistant, arg), name)
-        except ValueError as exc:  # DraftError and friends carry a sentence for the user
-            return "", None, None, escape(str(exc))
-        except Exception as exc:
-            return "", None, None, escape(f"生成失败：{exc}")
-
-    def _render_draft(self, draft: Draft, name: str) -> DraftView:
-        markdown = draft.markdown()
-        stem = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", name.rsplit(".", 1)[0]).strip("_") or "draft"
-        self.downloads.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix="draft-", dir=self.downloads))  # one per request: no clobbering
-        files = []
-        for suffix in (".md", ".docx"):
-            draft.save(folder / f"{stem}{suffix}")
-            files.append(str(folder / f"{stem}{suffix}"))
-        problems = list(draft.problems)
-        todo = len(PLACEHOLDER.findall(markdown))
-        message = f"已生成，{todo} 处〔待补〕需人工填写。" if todo else "已生成。"
-        if problems:  # shown as Markdown: a topic or title like "<script>…" must stay text
-            message += "\n请注意：\n" + "\n".join(f"- {escape(p)}" for p in problems)
-        return highlight_placeholders(markdown), files[0], files[1], message
 
 
 class LiveAssistant:
