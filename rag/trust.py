@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass
 
 from rag.attributes import states_attribute
-from rag.cues import has_kind, lists_members, names_month, novelty, shows_forms
+from rag.cues import has_kind, names_month, novelty, shows_forms
 from rag.documents import Document
 from rag.lexical import words
+from rag.members import lists_members
 from rag.questions import Question, expand, places
 
 # Bigrams and words that only say "this is a question".
@@ -203,7 +204,7 @@ class TrustRules:
     forms: tuple[str, ...] = (
         "unit", "money", "age", "year", "share", "years", "contact", "address", "month", "day", "dept", "district", "company"
     )  # rag/cues.ASKED_FORMS
-    members = True  # "那7家…分别是哪几家" must be answered by a list of them (cues.lists_members)
+    members = True  # "那7家…分别是哪几家" must be answered by a list of them (rag/members.py)
     key_terms = 0  # >0: the question's rarest words that must be in the evidence (measured: hurts, off)
     key_window = 80
 

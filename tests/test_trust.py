@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.cues import asked_forms, lists_members, shows_forms
+from rag.cues import asked_forms, shows_forms
+from rag.members import lists_members
 from rag.questions import analyse
 
 
@@ -118,7 +119,7 @@ def test_a_meeting_of_another_month_is_refused(assistant):
     ],
 )
 def test_the_members_of_a_counted_set_need_a_list(question, evidence, ok):
-    from rag.cues import lists_members
+    from rag.members import lists_members
 
     assert lists_members(question, evidence) is ok
 
