@@ -137,6 +137,8 @@ def states_attribute(question: str, sentence: str) -> bool:
     True
     >>> states_attribute("华东分院设在哪个城市？", "联合华东分院编制指南,先后在南通、苏州等地召开推进会")
     False
+    >>> states_attribute("省原创化学药创新中心设在哪个城市？", "推进省原创化学药、核心零部件创新中心加快建设")
+    False
     """
     for name, ask, said in ATTRIBUTES:
         m = ask.search(question)
@@ -146,15 +148,18 @@ def states_attribute(question: str, sentence: str) -> bool:
 
 
 _ASKS_PLACE = re.compile(r"哪(?:个|座)?(?:区|市|县|省|城市|地方|里|儿)|哪(?:个|座)?县级市")
-_PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:市|区|县|省)")
 
 
 def _place_before(question: str, asked_at: int, sentence: str) -> bool:
-    """For a place asked ("设在哪个区"), the sentence names a place (…市/区/县/省) just before the
+    """For a place asked ("设在哪个区"), the sentence names a place (rag.questions.places) just before the
     thing asked about (its last four characters), the way a seat is often written: "吴江区…起步区"."""
     if not _ASKS_PLACE.search(question, asked_at):
         return False
     subject = question[:asked_at]
     tail = re.sub(r"[“”\"《》？?]", "", subject)[-4:]
     i = sentence.find(tail) if len(tail) == 4 else -1
-    return i > 0 and bool(_PLACE_NAME.search(sentence[max(0, i - 20) : i]))
+    if i <= 0:
+        return False
+    from rag.questions import places  # part-of-speech tags: only this rare branch needs them
+
+    return bool(places(sentence[max(0, i - 20) : i]))
