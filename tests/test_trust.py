@@ -59,6 +59,10 @@ def test_a_question_in_the_units_the_source_counts_in_is_answered(assistant):
         ("思必驰的总部设在苏州哪个区？", "思必驰、同程等4家企业通过备案", False),
         ("思必驰的总部设在苏州哪个区？", "思必驰总部位于苏州工业园区", True),
         ("“双跨”平台是哪家企业建的？", "创成首个本土国家级工业互联网“双跨”平台", False),
+        ("省重大工业项目管理服务平台的网址是多少？", "省工信厅建立了省重大工业项目管理服务平台", False),
+        ("平台的网址是多少？", "平台网址为 www.example.gov.cn", True),
+        ("那些行动文件具体叫什么名字？", "加快出台实施系列行动文件", False),
+        ("那份报告叫什么名字？", "苏州发布了《苏州市AI大模型典型应用研究报告》", True),
         ("“双跨”平台是哪家企业建的？", "由苏州科达科技股份有限公司建设", True),
         ("哪一年新增的？", "2023年,苏州新增国家级绿色工厂21家。", True),
         ("位于哪个区？", "借鉴上海设“模速空间”,推动企业定向合作。", False),
@@ -493,3 +497,9 @@ def test_a_seat_asked_must_be_stated(assistant, question, refused):
     a = assistant.ask(question)
     assert a.refused == refused
     assert refused or "吴江区" in a.text
+
+
+def test_a_bare_jiao_shenme_asks_no_name_form():
+    # "凉茶舖又叫什么" is answered by "又名凉茶店", "盖卤王叫什么" by "名庆司": no form required
+    assert asked_forms("凉茶舖又叫什么？") == [] and asked_forms("盖卤王叫什么？") == []
+    assert asked_forms("那些行动文件具体叫什么名字？")
