@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -47,9 +48,14 @@ def settings_from(args: argparse.Namespace) -> Settings:
         top_k=getattr(args, "k", None),
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
-        # An index named with --index must exist: a typo must not silently build a new one.
-        auto_build=False if index else None,
+        # An index named with --index or RAG_INDEX_DIR must exist: a typo must not silently
+        # build a new one (RAG_AUTO_BUILD=1 still asks for it).
+        auto_build=False if _named_index(index) else None,
     )
+
+
+def _named_index(flag: str | None) -> bool:
+    return bool(flag) or (bool(os.environ.get("RAG_INDEX_DIR")) and "RAG_AUTO_BUILD" not in os.environ)
 
 
 def _print_json(obj: object) -> None:

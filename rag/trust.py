@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from rag.attributes import states_attribute
 from rag.cues import has_kind, names_month, novelty, shows_forms
 from rag.documents import Document
+from rag.levels import other_level
 from rag.lexical import words
 from rag.members import lists_members
 from rag.questions import Question, expand, places
@@ -92,6 +93,8 @@ class TrustRules:
             return False
         # "智慧芽主要做什么业务" is not answered by a sentence that only names 智慧芽 (rag/attributes.py)
         if not states_attribute(q.text, sentence):
+            return False
+        if other_level(q.text, sentence):  # 省级智能车间168个 for 国家级 (rag/levels.py)
             return False
         if self.key_terms and not self._key_terms_near(q, best, doc):
             return False

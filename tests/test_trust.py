@@ -503,3 +503,15 @@ def test_a_bare_jiao_shenme_asks_no_name_form():
     # "凉茶舖又叫什么" is answered by "又名凉茶店", "盖卤王叫什么" by "名庆司": no form required
     assert asked_forms("凉茶舖又叫什么？") == [] and asked_forms("盖卤王叫什么？") == []
     assert asked_forms("那些行动文件具体叫什么名字？")
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        ("苏北地区新增国家级企业技术中心多少家？", True),  # the reply counts 省级 ones (104家)
+        ("苏北地区建成国家级智能车间多少个？", True),  # 省级智能车间168个
+        ("苏北地区新增省级企业技术中心多少家？", False),
+    ],
+)
+def test_a_level_asked_must_be_the_level_counted(assistant, question, refused):
+    assert assistant.ask(question).refused == refused
