@@ -169,10 +169,10 @@ class GenerativeAnswerer:
         if v.bad_markers:
             notes.append(f"已删除指向不存在资料的引用标记：{'、'.join(f'[{n}]' for n in v.bad_markers)}。")
         if unsupported:
-            notes.append(f"有 {len(unsupported)} 句未能在所引资料中核实。")
+            notes.append(f"有 {len(unsupported)} 句未能在所引资料中核实（已标〔未核实〕）。")
         answer = Answer(
             question=question,
-            text=v.text,
+            text=_mark_unverified(v.text, unsupported),
             citations=[by_n[n].citation() for n in cited],
             refused=not cited and bool(_NOT_SAID.search(v.text)),
             hits=hits,
@@ -192,6 +192,21 @@ class GenerativeAnswerer:
         answer = self.fallback.answer(question, hits)
         answer.message = note
         return answer
+
+
+def _mark_unverified(text: str, unsupported: list[str]) -> str:
+    """Each sentence the checks could not verify, followed by 〔未核实〕 where the reader sees it
+    (kept only with fallback_on_unsupported off; a note elsewhere is easy to miss).
+
+    >>> _mark_unverified("甲7家。[1]乙12家。[1]", ["乙12家。[1]"])
+    '甲7家。[1]乙12家。[1]〔未核实〕'
+    """
+    for sentence in unsupported:
+        text = text.replace(sentence, sentence + UNVERIFIED, 1)
+    return text
+
+
+UNVERIFIED = "〔未核实〕"
 
 
 def _clean(text: str) -> str:

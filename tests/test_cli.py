@@ -86,6 +86,7 @@ def _first_runs(root: Path, index: str, missing: str, llm_down: dict[str, str]) 
         "missing_corpus": _start(["ingest", missing, "--index", str(root / "index2")]),
         "missing_index": _start(["ask", Q_482, "--index", str(root / "index3")], RAG_CORPUS_DIR=missing),
         "missing_index_env": _start(["ask", Q_482], RAG_INDEX_DIR=str(root / "index4")),
+        "bad_out": _start(["eval", "eval/gold.jsonl", "--index", index, "--out", str(root / "no" / "x.json")]),
         "no_question": _start(["ask", "--index", index]),
         "ask_llm_down": _start(["ask", Q_482, "--index", index], **llm_down),
         "ask_llm_down_json": _start(["ask", Q_482, "--json", "--index", index], **llm_down),
@@ -194,7 +195,7 @@ def test_retrieve_jsonl_gives_k_hits_per_question(runs):
     assert bad["hits"] == [] and "error" in bad
 
 
-@pytest.mark.parametrize("name", ["missing_corpus", "missing_index", "missing_index_env", "no_question"])
+@pytest.mark.parametrize("name", ["missing_corpus", "missing_index", "missing_index_env", "no_question", "bad_out"])
 def test_errors_are_one_clear_line_and_exit_2(runs, name):
     result = runs[name]
     assert result.returncode == 2
@@ -209,6 +210,7 @@ def test_missing_corpus_message_names_the_folder(runs):
     # an index named with --index is never built silently: the message names it and how to build it
     assert "找不到索引" in runs["missing_index"].stderr and "index3" in runs["missing_index"].stderr
     assert "python -m rag ingest" in runs["missing_index"].stderr
+    assert "--out 的目录不存在" in runs["bad_out"].stderr  # said before the evaluation runs
     # ...nor one named with RAG_INDEX_DIR (the corpus is there: only the name stops the build)
     assert "找不到索引" in runs["missing_index_env"].stderr and "index4" in runs["missing_index_env"].stderr
 

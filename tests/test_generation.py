@@ -88,7 +88,7 @@ def test_invented_figure_is_flagged(assistant: Assistant, reply_sources: list[So
     text = "2020年苏北地区新增省级企业技术中心105家。[1]"
     a = answerer(assistant, fallback=False).finalize("苏北新增多少家？", text, reply_sources, [])
     assert a.unsupported == [text]
-    assert a.text == text and "1 句未能" in a.message
+    assert a.text == text + "〔未核实〕" and "1 句未能" in a.message  # marked where it is read
     assert a.to_dict()["unsupported"] == [text]  # the JSON output flags it
 
 
