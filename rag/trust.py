@@ -42,6 +42,21 @@ _NATION_SAID = re.compile(r"我国|中国")
 _LABEL = re.compile(r"[^\W\d_]{1,16}\s*[:：]\s*(?:附件)?")
 
 
+# The named person or body is the question's subject, not its source: "陆惠芬是…", "马一德担任…"
+# (but "陆惠芬的建议…", "马一德的文章…" name the document).
+_ABOUT = r"(?:是|的(?!建议|提案|答复|文章|评论|报道)|担任|来自|任|在哪|出生|毕业)"
+
+
+def _asked_about(writer: str, q: Question) -> bool:
+    """Whether ``q`` asks about ``writer`` (a field value: 市致公党, 陆惠芬) itself.
+
+    >>> from rag.questions import analyse
+    >>> _asked_about("陆惠芬", analyse("陆惠芬是哪个市的代表？")), _asked_about("陆惠芬", analyse("陆惠芬建议加强什么？"))
+    (True, False)
+    """
+    return any(e in writer and re.search(re.escape(e) + _ABOUT, q.text) for e in q.entities if e and writer)
+
+
 @dataclass
 class Scored:
     """One candidate sentence: its span in the document text and how it scored."""
@@ -107,8 +122,10 @@ class TrustRules:
         # document: "无锡" in a Suzhou report's company name does not make it about Wuxi.
         # A year may be written without 年 ("2024\n01/04").
         near = doc.title + doc.text[max(0, best.start - self.entity_window) : best.end + self.entity_window]
-        # "致公党建议…" names who wrote the document, which holds for every sentence of it.
-        near = self._norm(" ".join([near, *(doc.value(k) for k in self.entity_fields)])).lower()
+        # "致公党建议…" names who wrote the document, which holds for every sentence of it; but
+        # "陆惠芬是哪个市的代表" asks about the writer, which a sentence not naming her does not answer.
+        writers = [doc.value(k) for k in self.entity_fields if not _asked_about(doc.value(k), q)]
+        near = self._norm(" ".join([near, *writers])).lower()
 
         def named(e: str) -> bool:
             e = self._norm(e).lower()

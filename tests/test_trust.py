@@ -515,3 +515,9 @@ def test_a_bare_jiao_shenme_asks_no_name_form():
 )
 def test_a_level_asked_must_be_the_level_counted(assistant, question, refused):
     assert assistant.ask(question).refused == refused
+
+
+def test_a_question_about_the_writer_needs_a_sentence_about_them(assistant):
+    # 陆惠芬 filed the 1002 proposal: her name holds for every sentence as the source ("陆惠芬建议…"),
+    # not as an answer about her (the reply never says which city she represents)
+    assert assistant.ask("陆惠芬是哪个市的代表？").refused
