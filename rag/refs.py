@@ -23,6 +23,7 @@ _CN_NUMBER_REF = re.compile(
     r"|[〇零一二两三四五六七八九十百千]{1,8}(?=\s*号(?:建议|提案|议案|答复|代表建议|\s*[？?呢吗。！!]*$))"
 )
 _NO_REF = re.compile(r"(?i)\bNo\.?\s*(\d{1,5})(?!\d)\s*(?:号)?")
+_KIND_AFTER = re.compile(r"\s*(?:建议|提案|议案|答复)")
 _KIND_THEN_NUMBER = re.compile(r"(?<![\u4e00-\u9fff])(建议|提案)\s*(\d{1,5})(?![\d.年月日号%万亿个家项])")
 _NUMBER_THEN_KIND = re.compile(r"(?<![\d.第])(\d{1,5})(?=\s*(?:建议|提案)(?!书))")
 # Full-width ASCII letters and digits (U+FF10–FF19, FF21–FF3A, FF41–FF5A) and the ideographic
@@ -63,6 +64,8 @@ def arabic_numbers(text: str) -> str:
     ('482号建议是谁提出的？', '第1002号', '0482号建议')
     >>> arabic_numbers("No.118建议的办理类型"), arabic_numbers("建议482的协办单位是谁？"), arabic_numbers("482建议人")
     ('118号建议的办理类型', '482号建议的协办单位是谁？', '482号建议人')
+    >>> arabic_numbers("No.118的建议人"), proposal_number("No. 118的建议人")
+    ('第118号的建议人', '118')
     >>> arabic_numbers("我建议2035年前完成"), arabic_numbers("3个建议")  # a year, a count: no numbers
     ('我建议2035年前完成', '3个建议')
     >>> arabic_numbers("四八二号"), arabic_numbers("第三部分讲什么")  # no 号: not a proposal number
@@ -71,7 +74,8 @@ def arabic_numbers(text: str) -> str:
     text = text.translate(FULL_WIDTH)
     text = _CN_NUMBER_REF.sub(lambda m: str(cn_int(m.group(0))), text)
     # "No.118建议", "建议482的…", "482建议人": the number without its 号
-    text = _NO_REF.sub(lambda m: f"{m.group(1)}号", text)
+    # "No.118的建议人": No. names a proposal, as 第 does
+    text = _NO_REF.sub(lambda m: f"第{m.group(1)}号" if not _KIND_AFTER.match(text, m.end()) else f"{m.group(1)}号", text)
     text = _KIND_THEN_NUMBER.sub(lambda m: f"{m.group(2)}号{m.group(1)}", text)
     return _NUMBER_THEN_KIND.sub(lambda m: f"{m.group(1)}号", text)
 

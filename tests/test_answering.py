@@ -479,6 +479,7 @@ def test_which_unit_a_person_belongs_to_is_not_the_pages_unit_label(assistant):
         ("No.118建议的办理类型是什么？", "A:已经解决"),
         ("建议482的协办单位是谁？", "苏州市科学技术局"),
         ("482建议人", "胡伏原"),
+        ("No.118的建议人", "市致公党"),  # No. names a proposal as 第 does
         ("118号建议是哪个委员提的？", "建议人是市致公党"),
     ],
 )
