@@ -5,6 +5,8 @@ topic, the file attached to a page.
     (1, -1)
     >>> part_topic("给陆惠芬的答复中，讲高校科研和人才培训的那一部分标题是什么？")
     '高校科研和人才培训'
+    >>> part_topic("1002号答复函关于人才培育说了什么？"), part_topic("答复函的人才培育部分讲了什么？")
+    ('人才培育', '人才培育')
     >>> nth("苏州有几家灯塔工厂？") is None and part_topic("苏州有几家灯塔工厂？") is None
     True
     >>> points_at("482号建议有几条建议？"), points_at("苏州有几项重点项目？"), points_at("答复时间是几点几分？")
@@ -37,6 +39,9 @@ _NTH = re.compile(
 _TOPIC = re.compile(
     r"(?:讲|谈|写|关于|涉及)(?P<a>[^，,。？?]{2,20}?)的(?:那|哪)?一?(?:部分|节|条|方面)"
     r"|(?:哪|那)一?(?:部分|节|条)(?:讲|谈|写|是关于)(?P<b>[^，,。？?的]{2,20})"
+    # "答复函关于人才培育说了什么", "在人才培育方面讲了哪些", "的人才培育部分讲了什么"
+    r"|(?:关于|在|就)(?P<c>[^，,。？?的]{2,12}?)(?:方面|问题)?(?:说|讲|写|谈|提)了?(?:什么|哪些|些什么)"
+    r"|的(?P<d>[^，,。？?的]{2,12}?)(?:部分|方面|一节)(?:说|讲|写|谈)了?(?:什么|哪些|些什么)"
 )
 # "有几条建议", "一共分几个部分": how many points or sections, each listed by its heading
 # ("几点几分" is a time; a reply letter has parts, not 几条建议 of its own)
@@ -64,7 +69,7 @@ def nth(question: str) -> int | None:
 def part_topic(question: str) -> str | None:
     """What the part a question looks for is about ("讲X的那一部分" → X)."""
     m = _TOPIC.search(question)
-    return (m.group("a") or m.group("b")).strip() if m else None
+    return next(g for g in m.groups() if g).strip() if m else None
 
 
 def answer_part(question: str, named: list[Document]) -> Answer | None:
@@ -87,7 +92,9 @@ def answer_part(question: str, named: list[Document]) -> Answer | None:
                 return _past_the_end(question, doc, run, f"{_LABELS[what]}只有{len(run)}{unit}")
             point, pos = (run[n - 1], n) if n > 0 else (run[-1], len(run))
         else:
-            point = _about(run, topic or "")
+            # "关于X说了什么" may ask about the document as a whole: only a part headed X answers
+            m = _TOPIC.search(question)
+            point = _about(run, topic or "", in_heading=bool(m and (m.group("c") or m.group("d"))))
             if point is None:
                 return None
             pos = run.index(point) + 1
@@ -163,8 +170,9 @@ def _run_of(doc: Document, question: str) -> tuple[list[Recommendation], str]:
     return (points_about(doc, what) if what != "points" else recommendations(doc)), what
 
 
-def _about(run: list[Recommendation], topic: str) -> Recommendation | None:
-    """The point whose heading and text hold most of the topic's words (headings count double)."""
+def _about(run: list[Recommendation], topic: str, in_heading: bool = False) -> Recommendation | None:
+    """The point whose heading and text hold most of the topic's words (headings count double);
+    with ``in_heading``, only a point whose heading holds them all."""
     terms = [w for w in jieba.lcut(topic) if len(w) >= 2]
     if not terms:
         return None
@@ -172,6 +180,8 @@ def _about(run: list[Recommendation], topic: str) -> Recommendation | None:
         return 2 * sum(t in p.heading for t in terms) + sum(t in p.body for t in terms)
 
     best = max(run, key=score)
+    if in_heading and not all(t in best.heading for t in terms):
+        return None
     return best if score(best) >= len(terms) else None
 
 

@@ -107,3 +107,17 @@ def test_how_many_points_or_parts_lists_each_heading(assistant, question, head, 
 def test_a_time_or_the_letters_own_proposal_is_no_count_of_parts(assistant):
     assert "共4条" not in assistant.ask("118号建议的答复时间具体到几点几分？").text
     assert "答复共4部分" not in assistant.ask("陆惠芬代表的第1002号建议原文一共提了几条具体建议？").text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["1002号答复函关于人才培育说了什么？", "1002号答复函在人才培育方面说了什么？", "1002号答复函的人才培育部分讲了什么？"],
+)
+def test_what_a_reply_says_about_a_topic_is_the_section_headed_by_it(assistant, question):
+    a = assistant.ask(question)
+    assert not a.refused and "三、加大人才培育力度" in a.text and "其中写道" in a.text  # heading and opening
+
+
+def test_a_topic_no_heading_names_is_not_taken_for_a_section(assistant):
+    # "数据" is in a point's text, not its heading: the question is about the whole document
+    assert "对策建议共4条" not in assistant.ask("118号建议关于数据说了什么？").text
