@@ -162,4 +162,5 @@ def _place_before(question: str, asked_at: int, sentence: str) -> bool:
         return False
     from rag.questions import places  # part-of-speech tags: only this rare branch needs them
 
-    return bool(places(sentence[max(0, i - 20) : i]))
+    # a place of the name itself ("上海交通大学苏州…平台") is not where it sits
+    return any(p not in subject for p in places(sentence[max(0, i - 20) : i]))

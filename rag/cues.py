@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from rag.figures import COUNT, NUMERAL
-from rag.questions import Question
+from rag.questions import KNOWN_PLACES, Question
 
 _CN_NUM = re.compile(r"[一二三四五六七八九十百千两半]+(?:成|分之[一二三四五六七八九十]+|个|项|家)")
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{2}-\d{2}|\d{1,2}月")
@@ -110,6 +110,10 @@ def cue_bonus(question: str, sent: str) -> float:
     return 0.0
 
 
+_PLACE_WITH_SUFFIX = (
+    r"[\u4e00-\u9fff]{1,6}?(?<![全我本该各])(?:(?<!产业园)(?<!示范)(?<!集聚)(?<!起步)(?<!功能)区(?!块链)|县|市|省)"
+)
+
 # Forms an answer must take, by what the question asks (general Chinese phrasing, not corpus
 # facts): "多少亿元" is answered by a number of 亿, "哪一年" by a year, "多大年纪" by an age.
 # A sentence on the right topic without that form is about something else ("项目514项" does
@@ -118,7 +122,8 @@ ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
     # the form is the number in the unit asked (built per question in asked_forms)
     # counters (个/项/期) are not compared: texts count the same things with different ones
     "unit": (
-        re.compile(r"(?<!哪)(?:多少|几)\s*(亿元|万元|亿|万|元|吨|辆|件|篇|倍|项|家|亩|平方米|平方公里|公里|千米|千瓦|小时|天|米|人(?![才工口民次均]))"),
+        # "多少项目" counts 项目 ("1088个项目"), not 项
+        re.compile(r"(?<!哪)(?:多少|几)\s*(亿元|万元|亿|万|元|吨|辆|件|篇|倍|项(?!目)|家|亩|平方米|平方公里|公里|千米|千瓦|小时|天|米|人(?![才工口民次均]))"),
         None,
     ),
     "money": (
@@ -156,9 +161,11 @@ ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
         re.compile(r"[\u4e00-\u9fff]{1,10}?(?:局|厅|委员会|委|(?<![全内外局])部(?!分)|办公室|办|中心|院|所|协会|政府|公司|集团)"),
     ),
     # "特色产业园区", "示范区", "集聚区" are kinds of area, not a district's name
-    "district": (
-        re.compile(r"哪个(?:区|县|市|省)|哪(?:个|座|些|几个)城市"),
-        re.compile(r"[\u4e00-\u9fff]{1,6}?(?<![全我本该各])(?:(?<!产业园)(?<!示范)(?<!集聚)(?<!起步)(?<!功能)区(?!块链)|县|市|省)"),
+    "district": (re.compile(r"哪个(?:区|县)"), re.compile(_PLACE_WITH_SUFFIX)),
+    # ...a city or province also by a name known without its suffix ("北京已布局…", rag/data/places.txt)
+    "city": (
+        re.compile(r"哪个(?:市|省)|哪(?:个|座|些|几个)城市"),
+        re.compile(_PLACE_WITH_SUFFIX + "|" + "|".join(sorted(KNOWN_PLACES, key=len, reverse=True))),
     ),
     # a web address, never a sentence merely naming the platform ("平台的网址是多少")
     "web": (

@@ -61,6 +61,8 @@ def test_a_question_in_the_units_the_source_counts_in_is_answered(assistant):
         ("“双跨”平台是哪家企业建的？", "创成首个本土国家级工业互联网“双跨”平台", False),
         ("省重大工业项目管理服务平台的网址是多少？", "省工信厅建立了省重大工业项目管理服务平台", False),
         ("平台的网址是多少？", "平台网址为 www.example.gov.cn", True),
+        ("哪个城市核心企业超过1000家？", "北京已布局核心企业超过1000家", True),  # a known place, no 市
+        ("苏州哪个城市的企业最多？", "苏州企业最多", False),  # the question's own place is no answer
         ("那些行动文件具体叫什么名字？", "加快出台实施系列行动文件", False),
         ("那份报告叫什么名字？", "苏州发布了《苏州市AI大模型典型应用研究报告》", True),
         ("“双跨”平台是哪家企业建的？", "由苏州科达科技股份有限公司建设", True),
@@ -521,3 +523,13 @@ def test_a_question_about_the_writer_needs_a_sentence_about_them(assistant):
     # 陆惠芬 filed the 1002 proposal: her name holds for every sentence as the source ("陆惠芬建议…"),
     # not as an answer about her (the reply never says which city she represents)
     assert assistant.ask("陆惠芬是哪个市的代表？").refused
+
+
+def test_a_place_inside_the_name_is_not_its_seat(assistant):
+    # "…、上海交通大学苏州人工智能超算平台、…" lists it; 上海 and 苏州 are part of its name
+    assert assistant.ask("上海交通大学苏州人工智能超算平台位于苏州哪个区？").refused
+
+
+def test_how_many_projects_asks_no_unit_of_xiang():
+    assert asked_forms("全省项目库有多少项目？") == []  # "1088个项目" counts 项目; 多少项 would want "…项"
+    assert asked_forms("全省项目库有多少项？")
