@@ -56,10 +56,10 @@ class FieldAnswers:
             text = (
                 f"{subject}答复的是《{f.value}》。[1]" if key == "proposal_title" else f"{subject}的{label}是{f.value}。[1]"
             )
-            asked = _ASKS_UNIT.search(q.text)
+            asked = _asked_of_person(q.text)
             if key == "proposer" and asked and doc.value("proposer_role") != "组织":
-                # "建议人是哪个单位/党派的": a person; what the question asks of them is not given
-                text += f"资料中没有写明其所在{asked.group('what')}。"
+                # "建议人是哪个单位/党派的", "…是哪里的代表": a person; what is asked of them is not given
+                text += f"资料中没有写明其{asked}。"
             co = doc.meta.get("co_units")
             if key == "host_unit" and co is not None and co.value and _ASKS_ALL_UNITS.search(q.text):
                 cites.append(make_citation(2, doc, co.start, co.end))  # 承办 = 主办 + 协办
@@ -150,4 +150,19 @@ def _title_named(title: str, question: str) -> bool:
 # "承办单位有哪些", "哪些单位办理": the handling units, host and co-handling ones both.
 _ASKS_ALL_UNITS = re.compile(r"承办|哪些(?:单位|部门)|几个(?:单位|部门)")
 _ASKS_UNIT = re.compile(r"(?:哪个|哪家|什么|所在|工作)(?P<what>单位|部门|机构|党派)")
+_ASKS_PLACE = re.compile(r"哪里的|哪儿的|哪个(?:地方|地区|市|选区)的?|来自哪")
+_ASKS_POST = re.compile(r"什么(?:职务|职位|身份)|担任什么|任什么职")
+
+
+def _asked_of_person(question: str) -> str:
+    """What a question asks of a person beyond the name ("" for nothing), as 其… words it.
+
+    >>> _asked_of_person("建议人是哪个党派的？"), _asked_of_person("建议人是哪里的代表？"), _asked_of_person("谁提的？")
+    ('所在党派', '所在地区', '')
+    """
+    if m := _ASKS_UNIT.search(question):
+        return f"所在{m.group('what')}"
+    if _ASKS_PLACE.search(question):
+        return "所在地区"
+    return "职务" if _ASKS_POST.search(question) else ""
 CARD_FIELDS = ("proposer", "host_unit", "co_units", "reply_date", "handling_type", "sign_unit", "sign_date")
