@@ -185,7 +185,10 @@ class WebApp(DraftPages):
         part = corpus / f".{final}.part"  # hidden while copying: ingest skips dot files
         shutil.copyfile(staged, part)
         part.replace(corpus / final)
-        renamed = f"（已有同名文件，保存为 {final}）" if final != name else ""
+        # Never overwritten silently; but both versions are now searched and cited (QA: a corrected
+        # file re-uploaded under its name left the old figure answering), so say what to do.
+        renamed = (f"（已有同名文件，保存为 {final}；两份都会被检索和引用，如这是更正版，请删除旧的 {name}）"
+                   if final != name else "")
         notes.append(f"已收录：{final}{renamed}，{doc.kind or '未识别类型'}，《{doc.title}》")
         return corpus / final
 

@@ -324,6 +324,7 @@ def test_upload_never_overwrites_and_skips_duplicates(fresh: WebApp, tmp_path: P
     same_name = write(tmp_path / DOC_482, NEW_DOC)
     message = fresh.upload([same_name])
     assert "已有同名文件" in message and (corpus / DOC_482).read_bytes() == original
+    assert f"请删除旧的 {DOC_482}" in message  # both versions are searched: the page says so
     assert (corpus / DOC_482.replace(".txt", "_2.txt")).is_file()
     again = fresh.upload([write(tmp_path / "copy.txt", NEW_DOC)])
     assert "内容完全相同" in again and not (corpus / "copy.txt").exists()
