@@ -31,13 +31,14 @@ from dataclasses import dataclass
 from rag.documents import Document
 
 _CN = "一二三四五六七八九十"
-# Marker styles, each with the group holding its ordinal. A marker starts a line or
-# follows whitespace, so "2.8%" or "（2023-2024）" inside a sentence never count.
+# Marker styles, each with the group holding its ordinal. A marker starts a line or follows
+# whitespace or a sentence's end ("对策建议：1.设立专项基金。2.完善…" typed as one paragraph), so
+# "2.8%" or "（2023-2024）" inside a sentence never count.
 _STYLES = {
-    "paren_cn": re.compile(rf"(?:(?<=\s)|^)[(（](?P<o>[{_CN}]{{1,3}})[)）]", re.MULTILINE),
-    "cn_dun": re.compile(rf"(?:(?<=\s)|^)(?P<o>[{_CN}]{{1,3}})、", re.MULTILINE),
-    "arabic": re.compile(r"(?:(?<=\s)|^)(?P<o>\d{1,2})[.、．](?!\d)", re.MULTILINE),
-    "paren_num": re.compile(r"(?:(?<=\s)|^)[(（](?P<o>\d{1,2})[)）]", re.MULTILINE),
+    "paren_cn": re.compile(rf"(?:(?<=[\s。；;：:！？!?])|^)[(（](?P<o>[{_CN}]{{1,3}})[)）]", re.MULTILINE),
+    "cn_dun": re.compile(rf"(?:(?<=[\s。；;：:！？!?])|^)(?P<o>[{_CN}]{{1,3}})、", re.MULTILINE),
+    "arabic": re.compile(r"(?:(?<=[\s。；;：:！？!?])|^)(?P<o>\d{1,2})[.、．](?!\d)", re.MULTILINE),
+    "paren_num": re.compile(r"(?:(?<=[\s。；;：:！？!?])|^)[(（](?P<o>\d{1,2})[)）]", re.MULTILINE),
 }
 _CONTENT_START = re.compile(r"(?:建议|提案)内容\s*[:：]")
 _CONTENT_END = re.compile(r"^\s*(?:承办单位|办理期限|答复内容|主办)", re.MULTILINE)

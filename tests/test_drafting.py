@@ -326,3 +326,14 @@ def test_a_point_only_another_regions_text_covers_says_so(assistant, tmp_path) -
     (first,) = section_blocks(d)[:1]
     assert "只涉及其他地区" in first[0].text and "1002号建议的答复" in first[0].text and not first[0].cited
     assert any("只涉及其他地区" in p for p in d.problems)
+
+
+def test_points_typed_in_one_paragraph_are_found():
+    # "对策建议：1.设立专项基金。2.完善…" typed without line breaks (QA: a .docx like this was rejected)
+    from rag.documents import Document
+    from rag.proposals import recommendations
+
+    doc = Document("p.txt", "建议内容：对策建议：1.设立专项基金。2.完善梯度培育体系。")
+    assert [r.heading for r in recommendations(doc)] == ["设立专项基金", "完善梯度培育体系"]
+    inside = Document("q.txt", "建议内容：产值增长。2.8%的企业；（2023-2024）年度报告。")
+    assert recommendations(inside) == []  # a figure or a year range inside a sentence is no point
