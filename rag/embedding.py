@@ -109,11 +109,27 @@ class SentenceTransformerEncoder:
 BGE_ZH_QUERY_PREFIX = "为这个句子生成表示以用于检索相关文章："
 
 
+def missing_folder(name_or_path: str) -> bool:
+    """A model named as a path (/…, ~/…, ./…, ../…) that does not exist: said as such, before a
+    hub library reads it as a repository name and answers in English about repo-id rules.
+
+    >>> missing_folder("/nonexistent"), missing_folder("BAAI/bge-small-zh-v1.5"), missing_folder(".")
+    (True, False, False)
+    """
+    looks_like_path = name_or_path.startswith(("/", "~", "./", "../", "\\")) or ":\\" in name_or_path
+    return looks_like_path and not Path(name_or_path).expanduser().exists()
+
+
 def load_sentence_transformer(name_or_path: str, device: str = "cpu") -> SentenceTransformerEncoder:
     """Load a sentence-transformers model from a local folder, or from a hub where one is reachable."""
     from sentence_transformers import SentenceTransformer
 
     local = Path(name_or_path).expanduser()
+    if missing_folder(name_or_path):
+        raise RuntimeError(
+            f"找不到向量模型文件夹 {local}。请给出本机的模型文件夹（RAG_EMBED_MODEL=/path/to/bge-small-zh-v1.5），"
+            "或用内置的默认模型 RAG_EMBED_MODEL=use-multilingual。"
+        )
     try:
         if local.exists():
             model = SentenceTransformer(str(local), device=device, local_files_only=True)

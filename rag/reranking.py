@@ -31,6 +31,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from rag.config import Settings
+from rag.embedding import missing_folder
 
 
 class Reranker(Protocol):
@@ -69,6 +70,8 @@ def load_cross_encoder(name_or_path: str, device: str = "cpu") -> CrossEncoderRe
     from sentence_transformers import CrossEncoder
 
     local = Path(name_or_path).expanduser()
+    if missing_folder(name_or_path):
+        raise RuntimeError(f"找不到重排模型文件夹 {local}。请给出本机的模型文件夹，或设 RAG_RERANK_MODEL= 关闭重排。")
     # Some rerankers are saved with an identity activation (raw logits): the sigmoid makes every
     # model's output a relevance in [0, 1], so one trust threshold means the same for all.
     kw = {"device": device, "activation_fn": torch.nn.Sigmoid()}

@@ -71,6 +71,13 @@ def test_make_encoder_reads_the_settings(tiny_st_path, tmp_path):
     assert enc.dim == 32 and enc.name == str(tiny_st_path)
 
 
+def test_a_model_folder_that_does_not_exist_is_said_so(tmp_path):
+    # not the hub library's English about repo-id rules (QA)
+    with pytest.raises(RuntimeError, match="找不到向量模型文件夹") as err:
+        load_sentence_transformer(str(tmp_path / "no-such-folder"))
+    assert "RAG_EMBED_MODEL" in str(err.value) and "Repo id" not in str(err.value)
+
+
 def test_unloadable_models_raise_one_clear_error(tmp_path):
     (tmp_path / "empty-model").mkdir()
     names = [str(tmp_path / "empty-model")]

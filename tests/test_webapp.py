@@ -209,8 +209,8 @@ def test_missing_corpus_is_reported_in_the_chat(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("setting", "expected"),
-    [({"embed_model": "/nonexistent/bge-small-zh"}, "无法加载向量模型"),
-     ({"rerank_model": "/nonexistent/bge-reranker-base"}, "无法加载重排模型")],
+    [({"embed_model": "/nonexistent/bge-small-zh"}, "找不到向量模型文件夹"),
+     ({"rerank_model": "/nonexistent/bge-reranker-base"}, "找不到重排模型文件夹")],
 )
 def test_a_model_that_fails_to_load_is_a_message_and_the_page_and_api_still_start(
     built: Path, tmp_path: Path, setting: dict, expected: str
