@@ -4,7 +4,7 @@
 retrieved chunks and the quoted sentences:
 
 1. ``score_sentences`` – each sentence of the hits gets IDF-weighted overlap with the question
-   (title and writer terms left out: they pick the document, not the sentence) + ``w_ctx`` × overlap of
+   (title terms left out: they pick the document, not the sentence) + ``w_ctx`` × overlap of
    the sentence with its context (title, heading, previous sentence) + ``w_type`` × answer-kind
    and relation-cue bonus (rag/cues.py) + ``w_rank`` / (1 + retrieval rank).
    Worked example: coverage 0.5, context 0.8, a number asked for and present (bonus 1.0), first
@@ -33,7 +33,7 @@ import numpy as np
 
 from rag.chunking import is_heading, opens_point, split_sentences
 from rag.cues import coverage, cue_bonus, novelty, type_bonus
-from rag.documents import Chunk, Hit
+from rag.documents import Hit
 from rag.embedding import Encoder
 from rag.glossary import Glossary
 from rag.index import Index
@@ -98,7 +98,8 @@ class SentenceExtractor(TrustRules):
             c = hit.chunk
             text = self.index.docs[c.doc_id].text
             title = self._norm(c.title).lower()
-            sent_weights = self.sentence_weights(weights, c)
+            # Terms of the title pick the document, not the sentence: they are left out here.
+            sent_weights = {t: w for t, w in weights.items() if t not in title} or weights
             head = f"{title} {self._norm(c.heading)}"
             prev = ""
             for s, e in split_sentences(text, c.start, c.end):
@@ -114,15 +115,6 @@ class SentenceExtractor(TrustRules):
                 prev = norm
         out.sort(key=lambda x: -x.score)
         return out
-
-    def sentence_weights(self, weights: dict[str, float], chunk: Chunk) -> dict[str, float]:
-        """The question's weights without the terms that pick the chunk's document: its title
-        and who wrote it ("致公党认为…": 市致公党).  Held-out +1 answered and a wrong answer
-        refused when the writer joined the title ("致公党苏州市委会…开展深入调研" won on the name)."""
-        doc = self.index.docs[chunk.doc_id]
-        writers = " ".join(doc.value(k) for k in ("proposer", "author"))
-        picks = f"{self._norm(chunk.title)} {self._norm(writers)}".lower()
-        return {t: w for t, w in weights.items() if t not in picks} or weights
 
     w_ctx, w_type, w_rank = 0.6, 0.2, 0.5
     expand = True  # write out 沪/首都/AI… before matching (questions.expand)

@@ -519,16 +519,3 @@ def test_what_the_page_does_not_say_of_a_filer_is_said_to_be_missing(assistant, 
 def test_three_proposals_asked_the_same_thing_are_each_answered(assistant):
     a = assistant.ask("118号建议、482号建议和1002号建议分别由哪个单位办理？")
     assert len(a.citations) == 3 and {c.doc_id[:3] for c in a.citations} == {"118", "482", "答复函"[:3]}, a.text
-
-
-def test_the_writers_name_picks_the_document_not_the_sentence(assistant):
-    # 市致公党 wrote 118号建议: "致公党…" in the question says which document; its opening
-    # "致公党苏州市委会…开展深入调研" used to win on the name
-    a = assistant.answerer
-    weights = a._term_weights("致公党认为苏州手里握着哪些老本钱？")
-    chunk = next(c for c in assistant.index.chunks if c.doc_id.startswith("118号"))
-    own = a.sentence_weights(weights, chunk)
-    assert "致公党" in weights and "致公党" not in own and "公党" not in own
-    assert "本钱" in own
-    other = next(c for c in assistant.index.chunks if c.doc_id.startswith("482号"))
-    assert "致公党" in a.sentence_weights(weights, other)  # another document's sentences still need it
