@@ -14,8 +14,9 @@ import re
 _COUNTER = r"[家个项条所座名类种大]"
 # "22家园区分别在哪些板块" asks for each of them as well.
 _MEMBERS = re.compile(
-    r"(\d+|[两二三四五六七八九十]+)\s*(" + _COUNTER + r")[^？?。]*?(?:(?:具体|分别|都)(?:是|有|包括|在)?|是|有|包括)哪"
+    r"(\d+|[两二三四五六七八九十]+)\s*(" + _COUNTER + r")[^？?。]*?(?:(?:(?:具体|分别|都)(?:是|有|包括|在)?|是|有|包括)哪"
     r"(?:些|几|[一两二三四五六七八九十\d]+\s*" + _COUNTER + ")"  # which ones, not 哪年 / 哪一年
+    r"|(?:分别|各自|都)叫什么)"  # "那4家企业分别叫什么": their names
 )
 _CLAUSE_END = re.compile(r"[,，;；。]")
 _NAMES_THEM = re.compile(r"\s*(?:即|包括|分别|如|其中|依次|均为|为)")
@@ -47,6 +48,8 @@ def lists_members(question: str, evidence: str, most: int = 6) -> bool:
     (True, True)
     >>> lists_members("“三大名园”是哪些？", "人称“三大名园”，即甲、乙、丙。")
     True
+    >>> lists_members("那4家企业分别叫什么？", "4家企业通过“国家技术创新示范企业”复评")
+    False
     """
     m = _MEMBERS.search(question)
     if m is None:

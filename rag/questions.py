@@ -142,6 +142,10 @@ class Question:
     places: list[str] = dc_field(default_factory=list)  # places named, as written or written out
 
 
+# "叫什么" asks a title only of the document itself ("这篇评论叫什么", "482号建议的题目")
+_NAMES_THE_DOC = re.compile(r"标题|题目|(?:建议|提案|答复函?|文章|评论|新闻|报道|文件|这篇|这份|那篇|那份)(?:的)?(?:名字|名称)?\S{0,2}叫什么")
+
+
 # "建议人是哪个单位的" names the proposer and asks no handling word (主办, 承办, 牵头…).
 _PROPOSER_UNIT = re.compile(r"^(?!.*(?:主办|承办|协办|牵头|办理|答复)).*(?:建议人|提案人|提出人|领衔人)")
 
@@ -159,6 +163,8 @@ def analyse(text: str) -> Question:
     q.field = _first_cue(text, FIELD_CUES) if (q.number or _DOC_REF.search(text)) else None
     if q.field == "session" and _HELD.search(text):
         q.field = None  # "下一步还会适时召开什么会议": a meeting the text plans, not the proposal's session
+    if q.field == "title" and not _NAMES_THE_DOC.search(text):
+        q.field = None  # "这两个基地具体叫什么名字": another thing's name, not the document's title
     # "建议人是哪个单位的", "118号建议是哪个单位提的": the proposer's, not the handling unit
     filed_by = q.field in ("host_unit", None) and q.number and _FILED_BY.search(text)
     if filed_by or (q.field == "host_unit" and _PROPOSER_UNIT.search(text)):
@@ -168,6 +174,8 @@ def analyse(text: str) -> Question:
         q.want = "general"  # "苏州和北京谁的企业多": a comparison of the two, not a person
     if q.field is None and q.want == "date" and (q.number or _DOC_REF.search(text)):
         q.field = _first_cue(text, DATE_FIELD_CUES)
+    if q.field and q.want == "reason":
+        q.field = None  # "为什么…办理结果定为已经解决": a field holds a value, never why
     if q.field in ("proposer", "author"):
         q.want = "person"
     elif q.field and q.field.endswith("date"):

@@ -519,3 +519,23 @@ def test_what_the_page_does_not_say_of_a_filer_is_said_to_be_missing(assistant, 
 def test_three_proposals_asked_the_same_thing_are_each_answered(assistant):
     a = assistant.ask("118号建议、482号建议和1002号建议分别由哪个单位办理？")
     assert len(a.citations) == 3 and {c.doc_id[:3] for c in a.citations} == {"118", "482", "答复函"[:3]}, a.text
+
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "为什么118号建议的办理结果会被定为“已经解决”？",  # a field holds a value, never why
+        "答复函里通过“国家技术创新示范企业”复评的那4家苏北企业，分别叫什么？",  # not the letter's title
+    ],
+)
+def test_a_field_is_not_the_answer_to_another_question_about_it(assistant, question):
+    a = assistant.ask(question)
+    assert a.refused and "办理类型是" not in a.text and "的标题是" not in a.text
+
+
+def test_jiao_shenme_asks_the_title_only_of_the_document():
+    from rag.questions import analyse
+
+    assert analyse("482号建议叫什么？").field == "title"
+    assert analyse("118号建议说的两个基地具体叫什么名字？").field is None
