@@ -172,13 +172,6 @@ ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
         re.compile(r"网址|网站地址|网页地址|链接|URL|域名|官网"),
         re.compile(r"https?://|www\.|[A-Za-z0-9-]+\.(?:com|cn|net|org|gov)", re.IGNORECASE),
     ),
-    # a name asked for as such: "那些行动文件具体叫什么名字" is not answered by "出台实施系列行动文件".
-    # Bare "叫什么" is left out: "凉茶舖又叫什么" is answered by "又名凉茶店" and "盖卤王叫什么" by
-    # "名庆司" (CMRC trial −4 with it, ±0 without)
-    "name": (
-        re.compile(r"叫什么名字|名称是什么|什么名称|名字是什么"),
-        re.compile(r"《[^》]+》|“[^”]+”|「[^」]+」|名为|称为|叫做|命名|简称|又名|或称|亦称|别称|全称|名叫|取名"),
-    ),
     "company": (
         re.compile(r"哪(?:一|几)?家(?:车企|企业|公司|厂商|机构|船厂|工厂)?|哪些(?:企业|公司|车企|厂商)"),
         re.compile(r"[\u4e00-\u9fffA-Za-z]{2,12}(?:公司|集团|企业|股份|科技|机构|中心|研究院|大学|船厂)|[“\"][^”\"]{2,12}[”\"]"),

@@ -36,7 +36,7 @@ FIELD_CUES: list[tuple[str, tuple[str, ...]]] = [
     ("publish_date", ("发布时间", "什么时候发布", "何时发布", "发布日期")),
     ("proposer", ("谁提出", "建议人", "提案人", "提出者", "谁提的", "哪位代表", "哪位委员", "提出人", "谁提交", "由谁提出")),
     ("session", ("哪次会议", "什么会议", "哪届", "哪一届", "会议上提出")),
-    ("title", ("标题", "题目", "叫什么")),
+    ("title", ("标题", "题目")),
     ("number", ("建议号", "提案号", "编号", "第几号", "多少号")),
     ("author", ("作者", "谁写的", "撰写")),
     ("source", ("出自哪", "来源是", "哪家媒体", "哪个媒体", "消息来源", "稿件来源", "信息来源")),
@@ -143,7 +143,7 @@ class Question:
 
 
 # "叫什么" asks a title only of the document itself ("这篇评论叫什么", "482号建议的题目")
-_NAMES_THE_DOC = re.compile(r"标题|题目|(?:建议|提案|答复函?|文章|评论|新闻|报道|文件|这篇|这份|那篇|那份)(?:的)?(?:名字|名称)?\S{0,2}叫什么")
+_NAMES_THE_DOC = re.compile(r"(?:建议|提案|答复函?|文章|评论|新闻|报道|文件|这篇|这份|那篇|那份)(?:的)?(?:名字|名称)?(?:是|又)?叫什么")
 
 
 # "建议人是哪个单位的" names the proposer and asks no handling word (主办, 承办, 牵头…).
@@ -163,8 +163,10 @@ def analyse(text: str) -> Question:
     q.field = _first_cue(text, FIELD_CUES) if (q.number or _DOC_REF.search(text)) else None
     if q.field == "session" and _HELD.search(text):
         q.field = None  # "下一步还会适时召开什么会议": a meeting the text plans, not the proposal's session
-    if q.field == "title" and not _NAMES_THE_DOC.search(text):
-        q.field = None  # "这两个基地具体叫什么名字": another thing's name, not the document's title
+    if q.field is None and (q.number or _DOC_REF.search(text)) and _NAMES_THE_DOC.search(text):
+        # "这篇评论叫什么", but not "这两个基地具体叫什么名字" (another thing's name) nor
+        # "评论的作者叫什么名字" (the author field, found above)
+        q.field = "title"
     # "建议人是哪个单位的", "118号建议是哪个单位提的": the proposer's, not the handling unit
     filed_by = q.field in ("host_unit", None) and q.number and _FILED_BY.search(text)
     if filed_by or (q.field == "host_unit" and _PROPOSER_UNIT.search(text)):

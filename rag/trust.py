@@ -223,8 +223,8 @@ class TrustRules:
     weak_novelty = 0.1  # ...and must say something the question does not ("陆惠芬代表:")
     forms: tuple[str, ...] = (
         "unit", "money", "age", "year", "share", "years", "contact", "address", "month", "day", "dept", "district",
-        "city", "company", "web", "name",
-    )  # rag/cues.ASKED_FORMS; web and name: held-out +2 refused, no answer lost, CMRC trial ±0
+        "city", "company", "web",
+    )  # rag/cues.ASKED_FORMS; web: held-out +1 refused, no answer lost, CMRC trial ±0
     members = True  # "那7家…分别是哪几家" must be answered by a list of them (rag/members.py)
     key_terms = 0  # >0: the question's rarest words that must be in the evidence (measured: hurts, off)
     key_window = 80

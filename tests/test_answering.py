@@ -539,3 +539,16 @@ def test_jiao_shenme_asks_the_title_only_of_the_document():
 
     assert analyse("482号建议叫什么？").field == "title"
     assert analyse("118号建议说的两个基地具体叫什么名字？").field is None
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("苏州市工信局局长叫什么名字？", "万利"),  # a person's name: no quotes needed
+        ("评论的作者叫什么名字？", "作者是马一德"),  # the author field, not the title
+        ("这篇评论叫什么？", "标题是以科技创新推动产业创新"),
+    ],
+)
+def test_jiao_shenme_mingzi_answers(assistant, question, said):
+    a = assistant.ask(question)
+    assert not a.refused and said in a.text, a.text

@@ -63,8 +63,6 @@ def test_a_question_in_the_units_the_source_counts_in_is_answered(assistant):
         ("平台的网址是多少？", "平台网址为 www.example.gov.cn", True),
         ("哪个城市核心企业超过1000家？", "北京已布局核心企业超过1000家", True),  # a known place, no 市
         ("苏州哪个城市的企业最多？", "苏州企业最多", False),  # the question's own place is no answer
-        ("那些行动文件具体叫什么名字？", "加快出台实施系列行动文件", False),
-        ("那份报告叫什么名字？", "苏州发布了《苏州市AI大模型典型应用研究报告》", True),
         ("“双跨”平台是哪家企业建的？", "由苏州科达科技股份有限公司建设", True),
         ("哪一年新增的？", "2023年,苏州新增国家级绿色工厂21家。", True),
         ("位于哪个区？", "借鉴上海设“模速空间”,推动企业定向合作。", False),
@@ -501,10 +499,11 @@ def test_a_seat_asked_must_be_stated(assistant, question, refused):
     assert refused or "吴江区" in a.text
 
 
-def test_a_bare_jiao_shenme_asks_no_name_form():
-    # "凉茶舖又叫什么" is answered by "又名凉茶店", "盖卤王叫什么" by "名庆司": no form required
-    assert asked_forms("凉茶舖又叫什么？") == [] and asked_forms("盖卤王叫什么？") == []
-    assert asked_forms("那些行动文件具体叫什么名字？")
+def test_a_name_asked_needs_no_quotes():
+    # "叫什么名字" wanting 《…》/“…”/名为 refused 苏州市工信局局长叫什么名字 (局长万利表示) and cost
+    # CMRC dev 9 answers (又称…, a person's 名字是什么, Latin titles): no form is asked for it
+    assert asked_forms("苏州市工信局局长叫什么名字？") == [] and asked_forms("凉茶舖又叫什么？") == []
+
 
 
 @pytest.mark.parametrize(
