@@ -33,6 +33,7 @@ from rag.catalog import answer_catalog
 from rag.chunking import is_heading
 from rag.citations import CLOSEST_NOTE, MARKER, make_citation, one_line
 from rag.compound import compares, split_question
+from rag.cue_words import FIELD_LABELS
 from rag.cues import novelty
 from rag.documents import Answer, Citation, Hit
 from rag.enumeration import answer_enumeration
@@ -40,7 +41,7 @@ from rag.extraction import Scored, SentenceExtractor
 from rag.fields import FieldAnswers
 from rag.overview import answer_overview, asks_whole
 from rag.parts import answer_part, points_at
-from rag.questions import FIELD_LABELS, Question, analyse
+from rag.questions import Question, analyse
 from rag.refs import arabic_numbers
 
 NOT_FOUND = "资料中未找到"

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 
+from rag.cue_words import FIELD_CUES
 from rag.followup import condense_by_rules
-from rag.questions import FIELD_CUES
 
 _MARKS = re.compile(r"[^？?；;]+[？?；;]?")
 _CLAUSE = re.compile(r"[^，,]+[，,]?")

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 
 from rag.citations import make_citation
+from rag.cue_words import FIELD_FALLBACK, FIELD_LABELS
 from rag.documents import Answer, Citation, Document, Field
 from rag.overview import PROPOSAL_KINDS, no_reply_text, reply_letter
-from rag.questions import FIELD_FALLBACK, FIELD_LABELS, Question
+from rag.questions import Question
 
 
 class FieldAnswers:

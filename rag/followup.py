@@ -156,9 +156,9 @@ _OPENS_WITH_ASKING = re.compile(r"什么时候|何时|哪天|哪年|谁|是|由|
 
 def _asks_of_a_document(question: str) -> bool:
     """A field, a part or the whole of a document is asked ("第二部分讲什么？", "什么时候答复的？")."""
+    from rag.cue_words import DATE_FIELD_CUES
     from rag.overview import asks_whole
     from rag.parts import points_at
-    from rag.questions import DATE_FIELD_CUES
 
     dated = re.search(r"什么时候|何时|哪天|哪一天|几号", question) and _first_of(question, DATE_FIELD_CUES)
     return bool(_names_field(question) or points_at(question) or asks_whole(question) or dated)
@@ -174,7 +174,8 @@ def _field_owner(question: str) -> str:
     >>> _field_owner("新闻的记者是谁？"), _field_owner("苏州有多少家企业？")
     ('新闻', '')
     """
-    from rag.questions import _DOC_REF, FIELD_CUES
+    from rag.cue_words import FIELD_CUES
+    from rag.questions import _DOC_REF
 
     at = [i for _, cues in FIELD_CUES for c in cues if (i := question.find(c)) > 0]
     owner = question[: min(at)].rstrip("的 ，,") if at else ""
@@ -183,7 +184,7 @@ def _field_owner(question: str) -> str:
 
 def _names_field(text: str) -> bool:
     """A metadata field (承办单位, 答复时间…) asked of the same document."""
-    from rag.questions import FIELD_CUES
+    from rag.cue_words import FIELD_CUES
 
     return _first_of(text, FIELD_CUES)
 
