@@ -131,7 +131,11 @@ def condense_by_rules(question: str, history: History) -> str:
         subject = subject_of(history)
         if subject:
             rest = question[m.end() :].lstrip("的")
-            if m.group("p") in _PERSON_PRONOUN:  # "他是哪个单位的": the author's unit, not the host's
+            if m.group("p") in _PERSON_PRONOUN:
+                person = _person_answered(history)
+                if person:  # "苏州市委书记是谁？" "…刘小涛…" "他提出了什么目标？": that person
+                    return f"{person}{rest}"
+                # "他是哪个单位的": the author's unit, not the host's
                 return f"{subject}的建议人{rest}" if rest.startswith("是") else f"{subject}{rest}"
             if not rest:
                 return subject
@@ -187,6 +191,28 @@ def _names_field(text: str) -> bool:
     from rag.cue_words import FIELD_CUES
 
     return _first_of(text, FIELD_CUES)
+
+
+def _person_answered(history: History) -> str:
+    """The person the last answer named, when the last question asked who someone is (not who
+    filed a document: then 他 stands for the document, as in "他提了哪些对策建议").
+
+    >>> _person_answered([("苏州市委书记是谁？", "省委常委、苏州市委书记刘小涛指出…[1]")])
+    '刘小涛'
+    >>> _person_answered([("482号建议是谁提出的？", "……建议人是胡伏原。[1]")])
+    ''
+    """
+    from rag.questions import _entities, _is_person, analyse, places
+
+    if not history:
+        return ""
+    question, answer = history[-1]
+    q = analyse(question)
+    if q.want != "person" or q.field is not None:
+        return ""
+    asked = set(q.entities)
+    found = (e for e in _entities(answer[:120]) if e not in asked and _is_person(e) and not places(e))
+    return next(found, "")
 
 
 def _previous_question(history: History, turns: int = 6) -> str:

@@ -140,3 +140,12 @@ def test_其中_asks_a_part_of_what_was_just_counted(assistant):
     q = condense_by_rules("其中苏北有多少？", [("全省有多少个项目纳入先进制造业集群项目库？", "……")])
     assert q.startswith("全省有多少个项目纳入先进制造业集群项目库") and "其中苏北有多少" in q
     assert "338个" in assistant.ask(q).text
+
+
+def test_he_after_who_is_the_person_the_answer_named():
+    # QA: "苏州市委书记是谁？" → "…刘小涛…"; "他提出了什么目标？" had become "苏州提出了什么目标？"
+    history = [("苏州市委书记是谁？", "省委常委、苏州市委书记刘小涛指出,要牢牢把握苏州推进新型工业化的目标任务…[1]")]
+    assert condense_by_rules("他提出了什么目标？", history) == "刘小涛提出了什么目标？"
+    # after "who filed it", 他 still stands for the document
+    filed = [("482号建议是谁提出的？", "……建议人是胡伏原。[1]")]
+    assert condense_by_rules("他提了哪些对策建议？", filed) == "482号建议提了哪些对策建议？"
