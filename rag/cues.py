@@ -49,9 +49,12 @@ _RELATION_CUES = [
 ]
 # Looser than _KIND: used by the trust rule for weak evidence, where any number or date will do.
 # "一家从事铝压铸的企业", "一批", "一些" are "a" and "some", not a count.
+# A number with its unit or word, or a decimal however it is followed ("评分依次为81.57、73.56":
+# a value, not an item number; CMRC trial +1, gold and held-out ±0)
 _ANY_NUMBER = re.compile(
     r"\d+(?:\.\d+)?[ \t]*(?:%|％|[\u4e00-\u9fffA-Za-z])"
     r"|(?:[二两三四五六七八九十百千万]|一(?![个家种批项位条类部座名套些]))[一二两三四五六七八九十百千万]*[\u4e00-\u9fff]"
+    r"|\d+\.\d+"
 )
 _ANY_DATE = re.compile(
     r"\d{1,4}\s*[年月日]|\d{4}-\d{1,2}|[一二三四五六七八九十〇]+[年月日]|世纪|年代|朝|初年|末年|时期"

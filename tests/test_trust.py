@@ -532,3 +532,11 @@ def test_a_place_inside_the_name_is_not_its_seat(assistant):
 def test_how_many_projects_asks_no_unit_of_xiang():
     assert asked_forms("全省项目库有多少项目？") == []  # "1088个项目" counts 项目; 多少项 would want "…项"
     assert asked_forms("全省项目库有多少项？")
+
+
+def test_a_decimal_is_a_number_answer_even_before_punctuation():
+    from rag.cues import has_kind
+
+    q = analyse("江苏省得了多少分？")
+    assert has_kind(q, "评分依次为81.57、73.56、36.09、29.20、28.45,相对于深圳")
+    assert not has_kind(q, "评分依次公布,相对于深圳")
