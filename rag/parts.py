@@ -68,7 +68,10 @@ def nth(question: str) -> int | None:
 
 def part_topic(question: str) -> str | None:
     """What the part a question looks for is about ("讲X的那一部分" → X)."""
-    m = _TOPIC.search(question)
+    return _topic_of(_TOPIC.search(question))
+
+
+def _topic_of(m: re.Match[str] | None) -> str | None:
     return next(g for g in m.groups() if g).strip() if m else None
 
 
@@ -79,7 +82,8 @@ def answer_part(question: str, named: list[Document]) -> Answer | None:
         return None
     if _ATTACHMENT_Q.search(question):
         return next((a for a in (attachment(question, d) for d in named) if a is not None), None)
-    n, topic = nth(question), part_topic(question)
+    asked = _TOPIC.search(question)
+    n, topic = nth(question), _topic_of(asked)
     if n is None and topic is None:
         return _count_parts(question, named) if _HOW_MANY.search(question) else None
     for doc in named:
@@ -93,8 +97,7 @@ def answer_part(question: str, named: list[Document]) -> Answer | None:
             point, pos = (run[n - 1], n) if n > 0 else (run[-1], len(run))
         else:
             # "关于X说了什么" may ask about the document as a whole: only a part headed X answers
-            m = _TOPIC.search(question)
-            point = _about(run, topic or "", in_heading=bool(m and (m.group("c") or m.group("d"))))
+            point = _about(run, topic or "", in_heading=bool(asked and (asked.group("c") or asked.group("d"))))
             if point is None:
                 return None
             pos = run.index(point) + 1
