@@ -19,6 +19,7 @@ from rag.cues import has_kind, names_month, novelty, shows_forms
 from rag.documents import Document
 from rag.levels import other_level
 from rag.lexical import words
+from rag.listed import counts_the_list, values_for_others
 from rag.members import lists_members
 from rag.questions import Question, expand, places
 
@@ -110,6 +111,9 @@ class TrustRules:
         if not states_attribute(q.text, sentence):
             return False
         if other_level(q.text, sentence):  # 省级智能车间168个 for 国家级 (rag/levels.py)
+            return False
+        # "A、B,评分依次为…" for a place not listed; "包括A、B等4家" for A's own figure (rag/listed.py)
+        if q.want == "number" and (values_for_others(q.places, sentence) or counts_the_list(q.text, sentence)):
             return False
         if self.key_terms and not self._key_terms_near(q, best, doc):
             return False

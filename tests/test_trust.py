@@ -540,3 +540,19 @@ def test_a_decimal_is_a_number_answer_even_before_punctuation():
     q = analyse("江苏省得了多少分？")
     assert has_kind(q, "评分依次为81.57、73.56、36.09、29.20、28.45,相对于深圳")
     assert not has_kind(q, "评分依次公布,相对于深圳")
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        ("深圳的评分是多少？", True),  # 相对于深圳: the values are the five listed provinces'
+        ("北京的评分是多少？", False),  # 北京市 is the first listed item
+        ("苏州超级计算中心的算力是多少？", True),  # 等4家: the count of the centres, not its 算力
+        ("苏州有几家智能计算中心？", False),  # the count asked
+    ],
+)
+def test_numbers_belong_to_the_list_they_follow(assistant, question, refused):
+    a = assistant.ask(question)
+    assert a.refused is refused
+    if not refused:
+        assert any(n in a.text for n in ("81.57", "4家"))
