@@ -34,7 +34,14 @@ def test_what_a_proposal_is_about_names_its_proposer_and_points(assistant, quest
 
 
 @pytest.mark.parametrize(
-    "question", ["1002号建议是怎么答复的？", "省工信厅对1002号建议的答复主要讲了什么？", "陆惠芬代表的建议是怎么答复的？"]
+    "question",
+    [
+        "1002号建议是怎么答复的？",
+        "省工信厅对1002号建议的答复主要讲了什么？",
+        "陆惠芬代表的建议是怎么答复的？",
+        "1002号建议的答复提到哪些措施？",  # was the letter's opening sentence ("采取了一系列…措施")
+        "省工信厅针对1002号建议采取了哪些措施？",
+    ],
 )
 def test_how_a_proposal_was_answered_lists_the_reply_letters_sections(assistant, question):
     a = assistant.ask(question)
@@ -69,6 +76,7 @@ def test_asking_what_a_proposal_says_when_only_its_reply_is_collected(assistant)
         "胡伏原认为本地智能产业的毛病可以用哪个四字词概括？",
         "苏州有几家灯塔工厂？",
         "新型工业化是什么意思？",
+        "1002号建议的答复提到哪些苏北的项目？",  # which projects: a detail of the reply
     ],
 )
 def test_questions_about_details_are_not_overviews(question):
