@@ -80,6 +80,8 @@ class SentenceExtractor(TrustRules):
         self.glossary = glossary
         self._doc_norm: dict[tuple[str, str, int], str] = {}
         self._vec_cache: dict[str, np.ndarray] = {}
+        self._weights_for: tuple[np.ndarray | None, str] = (None, "")  # IDF and question of _weights
+        self._weights: dict[str, float] = {}
         # Optional sentence encoder (the index's): reranks the best lexical candidates by meaning
         # and lets a paraphrase with few shared words be trusted.  None = lexical only.
         self.encoder = encoder
@@ -127,6 +129,17 @@ class SentenceExtractor(TrustRules):
         """IDF of the question's words, half the IDF for its character bigrams; question words dropped.
         Computed on the question in the glossary's canonical words (sentences are compared the same way)."""
         bm = self.index.bm25
+        # scoring, selecting and trimming all weigh the same question: compute it once (~2 ms).
+        # The key holds the IDF array itself: an upload replaces it, and a held array's id is
+        # never reused.
+        table, asked = self._weights_for
+        if table is bm.idf_table and asked == question:
+            return self._weights
+        self._weights = self._compute_weights(bm, question)
+        self._weights_for = (bm.idf_table, question)
+        return self._weights
+
+    def _compute_weights(self, bm, question: str) -> dict[str, float]:
         # "118号建议" picks the document (hits are filtered by number); in its sentences it is noise.
         question = _ASKS_ORG.sub(" ", question).strip() or question
         number = NUMBER_TERM.sub("", expand(question)) if self.expand else NUMBER_TERM.sub("", question)

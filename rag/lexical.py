@@ -118,6 +118,12 @@ class BM25:
         w = tf.data * (self.k1 + 1) / (tf.data + norm[rows]) * self._idf[tf.indices]
         self._weights = sparse.csr_matrix((w, tf.indices, tf.indptr), shape=tf.shape).tocsc()
 
+    @property
+    def idf_table(self) -> np.ndarray:
+        """The IDF array; replaced (never changed in place) whenever rows are added or dropped,
+        so holding it tells a cache whether the IDF it computed with still holds."""
+        return self._idf
+
     def idf(self, token: str) -> float:
         col = self.vocab.get(token)
         if col is None or col >= self._idf.size:

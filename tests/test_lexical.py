@@ -120,3 +120,29 @@ def test_keep_no_rows_leaves_an_empty_usable_model():
     assert bm.n_rows == 0 and bm.search("苏州") == []
     bm.add(MORE)
     assert bm.search("人工智能", k=1)[0][0] == 0
+
+
+def test_idf_table_is_replaced_on_every_change():
+    """Caches hold the table and compare it by identity (rag/extraction.py's term weights)."""
+    bm = BM25().fit(TEXTS)
+    first = bm.idf_table
+    bm.add(MORE)
+    second = bm.idf_table
+    bm.keep_rows(np.arange(bm.n_rows) < len(TEXTS))
+    assert first is not second and second is not bm.idf_table
+    np.testing.assert_allclose(bm.idf_table, first, rtol=1e-6)  # back to the same rows
+
+
+def test_question_weights_follow_the_index_they_were_computed_on():
+    from types import SimpleNamespace
+
+    from rag.extraction import SentenceExtractor
+
+    bm = BM25().fit(TEXTS)
+    ex = SentenceExtractor(SimpleNamespace(bm25=bm))
+    before = ex._term_weights("苏州的智能工厂有多少家")
+    assert ex._term_weights("苏州的智能工厂有多少家") is before  # computed once per question
+    bm.add(MORE * 3)  # 智能 is now common: it must weigh less
+    after = ex._term_weights("苏州的智能工厂有多少家")
+    assert after["智能"] < before["智能"]
+    assert after == SentenceExtractor(SimpleNamespace(bm25=bm))._term_weights("苏州的智能工厂有多少家")
