@@ -32,6 +32,7 @@ from rag.proposals import (
     reply_field,
     reply_sections,
 )
+from rag.subpoints import items, section_nth, section_topic, sub_nth
 
 _NTH = re.compile(
     r"(?:第(?P<n>\d{1,2}|[一二三四五六七八九十]{1,3})|(?P<last>最后一))(?:大|个)?(?:方面|点|条|项|部分|节|问题|建议|措施)"
@@ -82,6 +83,9 @@ def answer_part(question: str, named: list[Document]) -> Answer | None:
         return None
     if _ATTACHMENT_Q.search(question):
         return next((a for a in (attachment(question, d) for d in named) if a is not None), None)
+    sub = next((a for a in (_sub_item(question, d) for d in named) if a is not None), None)
+    if sub is not None:  # "第一部分的“二是”": an item inside a section (rag/subpoints.py)
+        return sub
     asked = _TOPIC.search(question)
     n, topic = nth(question), _topic_of(asked)
     if n is None and topic is None:
@@ -111,6 +115,36 @@ def answer_part(question: str, named: list[Document]) -> Answer | None:
                 text += f"其中写道：{one_line(cites[1].quote)}[2]"
         return Answer(question=question, text=text, citations=cites)
     return None
+
+
+def headed_by(topic: str | None, docs) -> list[Document]:
+    """The reply letters one of whose section headings holds ``topic`` as written."""
+    if not topic:
+        return []
+    return [d for d in docs if d.kind == "答复函" and any(topic in s.heading for s in reply_sections(d))]
+
+
+def _sub_item(question: str, doc: Document) -> Answer | None:
+    """Item M (一是, 二是…) of the reply section the question names by number or topic."""
+    m = sub_nth(question)
+    if m is None or doc.kind != "答复函":
+        return None
+    run = reply_sections(doc)
+    n, topic = section_nth(question), section_topic(question)
+    section = run[n - 1] if n and n <= len(run) else (_about(run, topic) if topic and not n else None)
+    if section is None:
+        return None
+    found = items(doc.text, section.start, section.end)
+    where = f"第{section.n}部分“{one_line(section.heading)}”"
+    if m > len(found):
+        return _past_the_end(question, doc, run, f"{where}只列了{len(found)}项") if found else None
+    where = f"《{doc.title}》{where}"
+    a, b = found[m - 1]
+    first = _SENTENCE.match(doc.text, a)
+    end = _opening(doc.text, a, b)[1] if _DETAIL.search(question) and _opening(doc.text, a, b) else first.end()
+    cite = make_citation(1, doc, a, end)
+    text = f"{where}中列了{len(found)}项，第{m}项是：{one_line(cite.quote)}[1]"
+    return Answer(question=question, text=text, citations=[cite])
 
 
 _DETAIL = re.compile(r"具体|详细|内容|怎么说|怎么写|讲了什么|说了什么|讲什么|写了什么")

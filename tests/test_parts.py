@@ -121,3 +121,27 @@ def test_what_a_reply_says_about_a_topic_is_the_section_headed_by_it(assistant, 
 def test_a_topic_no_heading_names_is_not_taken_for_a_section(assistant):
     # "数据" is in a point's text, not its heading: the question is about the whole document
     assert "对策建议共4条" not in assistant.ask("118号建议关于数据说了什么？").text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # both numbers: section, then item ("第三部分的“四是”")
+        ("1002号答复函第三部分的“四是”是什么？", "第3部分“加大人才培育力度,提升科技创新能力”中列了4项，第4项是：四是开展“英才名匠”产业人才培训"),
+        # the section by its topic, the item by 第N项
+        ("答复函讲智能制造那部分的第一项工作是什么？", "第2部分“大力发展智能制造,助推产业转型升级”中列了4项，第1项是：一是推进智能车间、工厂建设"),
+        # no document named: the letter whose section heading is quoted
+        ("“推动重大项目建设”这一节的第四项叫什么？", "第4部分“推动重大项目建设,统筹区域协调发展”中列了4项，第4项是：四是推动苏北地区产业协同发展"),
+    ],
+)
+def test_an_item_inside_a_reply_section(assistant, question, expected):
+    """Was the section's heading (第三部分) or a sentence of it: the 一是/二是 items were not parts."""
+    a = assistant.ask(question)
+    assert not a.refused and expected in a.text and len(a.citations) == 1
+    assert a.citations[0].quote.startswith(expected.split("：")[-1])
+    _exact(assistant, a)
+
+
+def test_an_item_past_the_end_of_a_section_says_how_many_there_are(assistant):
+    a = assistant.ask("1002号答复函第二部分的“六是”讲什么？")
+    assert a.refused and "第2部分“大力发展智能制造,助推产业转型升级”只列了4项" in a.text

@@ -1,0 +1,70 @@
+"""Items inside one part of a document: the "一是…二是…三是…" of a reply letter's section.
+
+Reply letters (答复函) number their sections 一、二、三… and, inside each, list the work done as
+一是…。二是…。  Staff ask for such an item by both numbers or by the section's topic and the
+item's number:
+
+    >>> sub_nth("1002号建议答复函第一部分的“二是”讲的是哪项工作？")
+    2
+    >>> sub_nth("答复函推动重大项目建设那部分的第二项工作是什么？")
+    2
+    >>> sub_nth("答复函的第二部分讲了什么？") is None  # one number: the section itself
+    True
+    >>> section_topic("答复函推动重大项目建设那部分的第二项工作是什么？")
+    '推动重大项目建设'
+    >>> section_topic("在“大力发展智能制造”这一节里，省工信厅列的第三项举措叫什么？")
+    '大力发展智能制造'
+    >>> text = "一、强化载体\\n一是加强企业能力建设。近年来…。二是夯实基础设施建设。注重…。"
+    >>> [text[a:b] for a, b in items(text, 0, len(text))]
+    ['一是加强企业能力建设。近年来…。', '二是夯实基础设施建设。注重…。']
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.proposals import ordinal
+
+_CN = "一二三四五六七八九十"
+# an item's marker where it opens a sentence or a line: "。二是…", "\n一是…" (not "统一是")
+_MARKER = re.compile(rf"(?:(?<=^)|(?<=[\s。；;：:！!]))(?P<n>[{_CN}])是", re.MULTILINE)
+# the item asked: a quoted or pointed "二是", or a 第N项/条/点 after the section is named
+_ASKED_MARKER = re.compile(rf"[“\"‘'](?P<n>[{_CN}])是[”\"’']|的(?P<m>[{_CN}])是(?=讲|说|写|指|的|什么|哪|是)")
+_ASKED_NTH = re.compile(rf"第(?P<n>[{_CN}]|\d)(?:项|条|点|个)(?!部分)")
+# how the section is named: its number (第一部分) or its topic (X那部分, “X”这一节)
+_SECTION_NTH = re.compile(rf"第(?P<n>[{_CN}]|\d)(?:大)?(?:部分|节|方面)")
+_SECTION_TOPIC = re.compile(r"[“\"]?(?P<t>[^，,。？?的“”\"\s]{2,16}?)[”\"]?(?:这|那)一?(?:部分|节|块|方面)")
+
+
+def sub_nth(question: str) -> int | None:
+    """The item number a question asks for inside a section, or None when it asks for no item."""
+    m = _ASKED_MARKER.search(question)
+    if m:
+        return ordinal(m.group("n") or m.group("m"))
+    named = _SECTION_NTH.search(question) or _SECTION_TOPIC.search(question)
+    if named is None:
+        return None
+    m = _ASKED_NTH.search(question, named.end())
+    return ordinal(m.group("n")) if m else None
+
+
+def section_nth(question: str) -> int | None:
+    """The section number named ("第一部分" → 1), or None."""
+    m = _SECTION_NTH.search(question)
+    return ordinal(m.group("n")) if m else None
+
+
+def section_topic(question: str) -> str | None:
+    """The section's topic as named ("推动重大项目建设那部分" → 推动重大项目建设), or None."""
+    m = _SECTION_TOPIC.search(question)
+    return m.group("t").removeprefix("答复函").removeprefix("答复") if m else None
+
+
+def items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the 一是/二是… items between ``start`` and ``end``, numbered in order from 一是
+    (a run that skips a number stops there)."""
+    found = []
+    for m in _MARKER.finditer(text, start, end):
+        if ordinal(m.group("n")) == len(found) + 1:
+            found.append(m.start())
+    return [(a, (found[i + 1] if i + 1 < len(found) else end)) for i, a in enumerate(found)]
