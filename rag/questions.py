@@ -68,6 +68,15 @@ class Question:
     places: list[str] = dc_field(default_factory=list)  # places named, as written or written out
 
 
+# "哪个部门" asks who handles the proposal, unless the unit acts in what the text says:
+# "通过哪个部门的备案", "由哪个单位认定"; handling words keep the field ("由哪个单位办理")
+_UNIT_IN_TEXT = re.compile(
+    r"(?:通过|经过?|在|向|被|获)哪(?:个|家)(?:部门|单位)|哪(?:个|家)(?:部门|单位)的[\u4e00-\u9fff]{2}"
+    r"|哪(?:个|家)(?:部门|单位)(?:发布|认定|评选|评定|公布|组织|颁发|批准|审核|认证|授予|命名)"
+)
+_HANDLES = re.compile(r"(?<![举创开])办(?!公)|牵头|答复|回复|负责|处理")
+
+
 # "叫什么" asks a title only of the document itself ("这篇评论叫什么", "482号建议的题目")
 _NAMES_THE_DOC = re.compile(r"(?:建议|提案|答复函?|文章|评论|新闻|报道|文件|这篇|这份|那篇|那份)(?:的)?(?:名字|名称)?(?:是|又)?叫什么")
 
@@ -87,6 +96,8 @@ def analyse(text: str) -> Question:
     q = Question(text=text)
     q.number = proposal_number(text)
     q.field = _first_cue(text, FIELD_CUES) if (q.number or _DOC_REF.search(text)) else None
+    if q.field == "host_unit" and _UNIT_IN_TEXT.search(text) and not _HANDLES.search(text):
+        q.field = None  # "…是通过哪个部门的算法备案": a unit the text names, not who handles the proposal
     if q.field == "session" and _HELD.search(text):
         q.field = None  # "下一步还会适时召开什么会议": a meeting the text plans, not the proposal's session
     if q.field is None and (q.number or _DOC_REF.search(text)) and _NAMES_THE_DOC.search(text):

@@ -211,3 +211,24 @@ def test_the_editor_after_the_reporters_or_the_author() -> None:
     assert extract_metadata("(来源:台/张三 编辑/汪泽)\n")["editor"].value == "汪泽"
     assert extract_metadata("作者: 马一德 【编辑:曹子健】\n")["editor"].value == "曹子健"
     assert "editor" not in extract_metadata("组织专家编辑出版了指南。\n")
+
+
+@pytest.mark.parametrize(
+    ("question", "field"),
+    [
+        ("482号建议说，24个重点算法通过了哪个部门的深度合成服务算法备案？", None),  # a unit in the text
+        ("118号建议里的“灯塔工厂”是由哪个单位评选的？", None),
+        ("118号建议是哪个部门的？", "host_unit"),
+        ("482号建议由哪个部门负责？", "host_unit"),
+        ("118号建议交给哪个部门的人去办？", "host_unit"),
+    ],
+)
+def test_a_unit_the_text_names_is_not_the_handling_unit(question, field):
+    from rag.questions import analyse
+
+    assert analyse(question).field == field
+
+
+def test_a_unit_in_the_text_is_answered_from_the_text(assistant):
+    a = assistant.ask("482号建议说，24个重点算法通过了哪个部门的深度合成服务算法备案？")
+    assert not a.refused and "国家网信办" in a.text and "主办单位" not in a.text
