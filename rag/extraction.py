@@ -51,6 +51,11 @@ _CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
 _HOW_MANY = re.compile(r"(?:多少|几)[个家项件名位次所座条种类批]?")
 # "万利是哪个单位的": 单位 asks for an organisation; as a term it matched the page's "承办单位:" line
 _ASKS_ORG = re.compile(r"(?:哪个|哪家|哪些|哪一个|什么)(?:单位|部门|机构)")
+# "118号建议说…", "答复函里提到…": who says it picks the document; 说 (rare, so heavy) and the
+# bigrams across it (议说, 说苏) are in no answer sentence
+_SAYS = re.compile(
+    r"(?<=建议|提案|答复|复函|文章|评论|报道|新闻|记者|专家)(?:里|中|上)?(?:说|讲|提到|指出|认为|写道|称|表示|介绍)(?:了|的|过)?"
+)
 
 
 class SentenceExtractor(TrustRules):
@@ -142,6 +147,7 @@ class SentenceExtractor(TrustRules):
     def _compute_weights(self, bm, question: str) -> dict[str, float]:
         # "118号建议" picks the document (hits are filtered by number); in its sentences it is noise.
         question = _ASKS_ORG.sub(" ", question).strip() or question
+        question = _SAYS.sub(" ", question)
         number = NUMBER_TERM.sub("", expand(question)) if self.expand else NUMBER_TERM.sub("", question)
         number = self._norm(number)
         w = {t: bm.idf(t) for t in words(number) if not QUESTION_WORD.search(t)}

@@ -552,3 +552,12 @@ def test_jiao_shenme_asks_the_title_only_of_the_document():
 def test_jiao_shenme_mingzi_answers(assistant, question, said):
     a = assistant.ask(question)
     assert not a.refused and said in a.text, a.text
+
+
+def test_who_says_it_weighs_nothing_in_the_sentence(assistant):
+    """"118号建议说…": 说 is rare in the corpus, so it weighed more than any content word and the
+    header lines outscored the answer (was refused)."""
+    weights = assistant.answerer._term_weights("118号建议说苏州人工智能产业集中在哪两层？")
+    assert "说" not in weights and "议说" not in weights and "人工智能" in weights
+    a = assistant.ask("118号建议里说，苏州的人工智能产业主要聚焦哪两个层？")
+    assert not a.refused and "技术层和应用层" in a.text
