@@ -59,7 +59,9 @@ def validate_question(question: object, max_chars: int = 500) -> str:
     q = to_simplified(q)  # the documents are in simplified characters
     _check_number(q, numbers_only=not han and not re.search(r"[A-Za-z]", q))
     if _SMALL_TALK.fullmatch(q):  # thanks and greetings are not questions about the documents
-        raise InputError("不客气！请直接提出与资料有关的问题，例如“118号建议由哪个部门主办？”。")
+        # thanks are answered 不客气, a greeting by one, anything else (好的, 收到) by neither
+        reply = "不客气！" if _THANKS.match(q) else "您好！" if _GREETING.match(q) else ""
+        raise InputError(f"{reply}请直接提出与资料有关的问题，例如“118号建议由哪个部门主办？”。")
     return q
 
 
@@ -125,6 +127,8 @@ def _check_first_question(question: object) -> None:
         )
 
 
+_THANKS = re.compile(r"谢谢|多谢|感谢|谢了")
+_GREETING = re.compile(r"你好|您好|嗨|哈喽|早上好|下午好|晚上好")
 _SMALL_TALK = re.compile(
     r"(?:谢谢|多谢|感谢|谢了|你好|您好|嗨|哈喽|早上好|下午好|晚上好|再见|拜拜|好的|好|嗯|收到|明白了?|知道了|OK|ok)"
     r"(?:你|您|啦|了|呀|哈|！|!|。|～|~|\s)*"

@@ -38,6 +38,14 @@ def test_small_talk_gets_a_friendly_pointer_not_a_search(text):
         validate_question(text)
 
 
+@pytest.mark.parametrize(("text", "reply"), [("谢谢你！", "不客气！"), ("你好", "您好！"), ("收到", "请直接")])
+def test_small_talk_is_answered_in_kind(text, reply):
+    """"你好" was answered 不客气 (a QA tester's report)."""
+    with pytest.raises(InputError) as err:
+        validate_question(text)
+    assert str(err.value).startswith(reply)
+
+
 def test_questions_that_start_like_small_talk_still_pass():
     assert validate_question("你好，482号建议是谁提出的？") == "你好，482号建议是谁提出的？"
 
