@@ -40,6 +40,9 @@ _SAYS_TOTAL = re.compile(r"累计|共|总|全部|合计|达到?|超过|已有|�
 _NATION_ASKED = re.compile(r"全国|我国|中国|国内")
 _NATION_SAID = re.compile(r"我国|中国")
 # A field label with nothing after it ("答复内容:", "我市推进新型工业化主要情况:", "答复内容：附件").
+_COMPARED = re.compile(
+    r"(?:位居|居于?|位列|名列|排名|排在|领先|领跑|占|高于|低于|超过)了?(?:全国|国内|我国|全省|江苏省?)(?:的|同类城市)?"
+)
 _LABEL = re.compile(r"[^\W\d_]{1,16}\s*[:：]\s*(?:附件)?")
 
 
@@ -149,7 +152,9 @@ class TrustRules:
         figure, even with 北京 a paragraph away."""
         if not self.other_place:
             return False
-        local = doc.text[max(0, best.start - 40) : best.end]
+        # "数量位居全国第一", "占江苏省的40%": the wider area is what the place is compared with,
+        # not what the sentence is about
+        local = _COMPARED.sub("", doc.text[max(0, best.start - 40) : best.end])
         if self._other_scope(q, local):
             return True
         # A place the document is about (in its title, or named often) is the subject of its

@@ -556,3 +556,11 @@ def test_numbers_belong_to_the_list_they_follow(assistant, question, refused):
     assert a.refused is refused
     if not refused:
         assert any(n in a.text for n in ("81.57", "4家"))
+
+
+def test_a_place_compared_with_the_country_is_not_the_country(assistant):
+    """"集聚灯塔工厂7家,数量位居全国第一" is Suzhou's count, ranked against the country: no answer to
+    a national total (a QA tester's report); Suzhou's own question still gets it."""
+    assert assistant.ask("全国有多少家灯塔工厂？").refused
+    a = assistant.ask("苏州有多少家灯塔工厂？")
+    assert not a.refused and "7家" in a.text
