@@ -125,6 +125,20 @@ def _check_first_question(question: object) -> None:
         raise InputError(
             "请写明问的是哪份文件，例如“482号建议的答复时间是？”（“它”“该建议”要接在前面的问题之后才能明白指什么）。"
         )
+    if isinstance(question, str) and _NO_SUBJECT.fullmatch(question.strip()):
+        raise InputError(
+            "问题没有说要问的是什么，请写完整，例如“苏州有多少家灯塔工厂？”“482号建议是谁提出的？”"
+            "（“那…呢”要接在前面的问题之后才能明白）。"
+        )
+
+
+# A first question that names nothing to ask about: "多少家？", "苏州有多少家" (of what?),
+# "是谁提出的？" (which proposal?), "那苏北呢？" (after what?).  Any answer would be a guess.
+_NO_SUBJECT = re.compile(
+    r"[\u4e00-\u9fff]{0,4}?(?:有|是|共有|一共有)?(?:多少|几)(?:家|个|项|条|座|所|名|位|批|种|类)[？?！!。]*"
+    r"|(?:是|由)?(?:谁|哪个部门|哪个单位|什么时候|哪天)(?:提出|提|写|答复|办理|主办|承办|发布)的?[？?。]*"
+    r"|(?:那|那么)[^，,。？?]{1,10}呢[？?。]*"
+)
 
 
 _THANKS = re.compile(r"谢谢|多谢|感谢|谢了")

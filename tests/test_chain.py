@@ -131,3 +131,15 @@ def test_an_english_question_is_asked_to_be_put_in_chinese(question):
     """The documents are Chinese: an English question would only get unrelated passages."""
     with pytest.raises(InputError, match="请用中文提问"):
         validate_question(question)
+
+
+@pytest.mark.parametrize("question", ["苏州有多少家", "多少家？", "是谁提出的？", "那苏北呢？"])
+def test_a_first_question_that_names_nothing_asks_for_more(assistant, question):
+    """Each had got a cited but guessed answer (a QA tester's report): no subject, no answer."""
+    a = assistant.ask(question)
+    assert a.refused and "问题没有说要问的是什么" in a.text and not a.citations
+
+
+@pytest.mark.parametrize("question", ["苏州有几家灯塔工厂？", "482号建议是谁提出的？"])
+def test_complete_questions_are_not_taken_for_fragments(assistant, question):
+    assert not assistant.ask(question).refused
