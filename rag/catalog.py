@@ -25,6 +25,12 @@ _CATALOG = re.compile(
 # "哪些建议已经办结了？": the proposals whose handling is recorded as done, and those answered by letter.
 _SETTLED = re.compile(r"(?:哪些|哪几份|几份|多少份?)(?:建议|提案)(?:已经?|已)(?:办结|解决|答复|办理完)")
 _DONE = re.compile(r"解决|办结|已答复|采纳")
+# "苏州市工业和信息化局主办了哪些建议？", "科技局承办了哪个提案": the proposals a unit handles
+_BY_UNIT = re.compile(
+    r"(?P<unit>[\u4e00-\u9fff]{2,20}?(?:局|厅|委员会|委|办公室|办|中心|部))(?:都|一共|共)?"
+    r"(?P<act>主办|承办|协办|负责办理|办理|牵头办理)(?:了|过)?(?:哪些|哪几份|哪几件|哪个|哪份|哪件|几份|几件|多少份?|什么)(?:建议|提案)"
+)
+_ACT_FIELDS = {"主办": ("host_unit",), "牵头办理": ("host_unit",), "协办": ("co_units",)}
 _KIND_GROUP = {"建议": PROPOSAL_KINDS, "提案": PROPOSAL_KINDS, "答复": ("答复函",), "答复函": ("答复函",),
                "新闻": ("新闻",), "评论": ("评论",)}
 LIST_MAX = 20  # a longer list points to the 资料库 tab
@@ -37,6 +43,9 @@ def answer_catalog(question: str, docs: Iterable[Document]) -> Answer | None:
     proposals, its handling type or reply letter) is written."""
     if _SETTLED.search(question):
         return _settled(question, docs)
+    by_unit = _BY_UNIT.search(question)
+    if by_unit:
+        return _handled_by(question, by_unit.group("unit"), by_unit.group("act"), docs)
     m = _CATALOG.search(question)
     if m is None:
         return None
@@ -113,3 +122,22 @@ def _settled(question: str, docs: Iterable[Document]) -> Answer:
     if open_:
         text += f"未记录办结的：{'；'.join(open_)}。"
     return Answer(question=question, text=text, citations=cites)
+
+
+def _handled_by(question: str, unit: str, act: str, docs: Iterable[Document]) -> Answer:
+    """The proposals whose host (主办) or co-handling (协办) unit is ``unit``; 承办 and 办理 mean
+    either, as the page's 承办单位 lists both.  Each is cited where the unit is written."""
+    fields = _ACT_FIELDS.get(act, ("host_unit", "co_units"))
+    cites, items = [], []
+    for d in sorted(docs, key=lambda d: d.value("number").zfill(6)):
+        for key in fields:
+            f = d.meta.get(key)
+            if d.kind in PROPOSAL_KINDS and f is not None and (unit in f.value or f.value.endswith(unit)):
+                cites.append(make_citation(len(cites) + 1, d, f.start, f.end))
+                role = "主办" if key == "host_unit" else "协办"
+                items.append(f"{_label(d)}《{d.title}》（{role}）[{len(cites)}]")
+                break
+    if not items:
+        return Answer(question=question, text=f"资料库中没有记录由{unit}{act}的建议或提案。", refused=True)
+    return Answer(question=question, text=f"资料库中由{unit}{act}的有{len(items)}份：{'；'.join(items)}。",
+                  citations=cites)

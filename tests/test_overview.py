@@ -172,3 +172,22 @@ def test_overview_wordings_and_documents_without_numbered_points(assistant, ques
 )
 def test_a_document_may_be_named_by_its_kind_when_it_is_the_only_one(assistant, question, expected):
     assert expected in assistant.ask(question).text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "n"),
+    [
+        ("苏州市工业和信息化局主办了哪些建议？", "由苏州市工业和信息化局主办的有2份", 2),  # was "协办[1]"
+        ("苏州市科学技术局承办了哪个建议？", "第482号", 1),  # 承办 covers the co-handling unit too
+    ],
+)
+def test_the_proposals_a_unit_handles_are_listed_each_cited(assistant, question, expected, n):
+    a = assistant.ask(question)
+    assert not a.refused and expected in a.text and len(a.citations) == n
+    assert all(("苏州市工业和信息化局" in c.quote or "苏州市科学技术局" in c.quote) for c in a.citations)
+    _quotes_are_exact(assistant, a)
+
+
+def test_a_unit_that_handles_nothing_here_is_refused(assistant):
+    a = assistant.ask("苏州市发展和改革委员会主办了哪些建议？")
+    assert a.refused and "没有记录由苏州市发展和改革委员会主办" in a.text
