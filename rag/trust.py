@@ -43,6 +43,7 @@ _NATION_SAID = re.compile(r"我国|中国")
 _COMPARED = re.compile(
     r"(?:位居|居于?|位列|名列|排名|排在|领先|领跑|占|高于|低于|超过)了?(?:全国|国内|我国|全省|江苏省?)(?:的|同类城市)?"
 )
+_BARE_FIELD = re.compile(r"主办|协办|承办单位|附件|答复内容|建议内容|提案内容|办理期限|办理类型|答复时间")
 _LABEL = re.compile(r"[^\W\d_]{1,16}\s*[:：]\s*(?:附件)?")
 
 
@@ -253,7 +254,9 @@ class TrustRules:
         return all(k in evidence for k in keys)
 
     def _is_label(self, s: Scored) -> bool:
-        return bool(_LABEL.fullmatch(self.index.docs[s.doc_id].text[s.start : s.end].strip()))
+        line = self.index.docs[s.doc_id].text[s.start : s.end].strip(" \t\n|;；")
+        # "协办" with nothing after it: a page's empty field, no answer to anything
+        return bool(_LABEL.fullmatch(line) or _BARE_FIELD.fullmatch(line))
 
     def _in_fields(self, doc_id: str, start: int, end: int) -> bool:
         """The span overlaps a parsed metadata field: a header or footer line of the page."""

@@ -564,3 +564,10 @@ def test_a_place_compared_with_the_country_is_not_the_country(assistant):
     assert assistant.ask("全国有多少家灯塔工厂？").refused
     a = assistant.ask("苏州有多少家灯塔工厂？")
     assert not a.refused and "7家" in a.text
+
+
+def test_an_empty_field_label_is_never_the_answer(assistant):
+    """"协办" (118's page leaves the field empty) was quoted as the whole answer."""
+    a = assistant.ask("苏州市工业和信息化局主办了什么")
+    assert a.text.split("[")[0] not in ("协办", "主办", "附件")
+    assert not any(c.quote.strip() == "协办" for c in a.citations)
