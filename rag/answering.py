@@ -41,6 +41,7 @@ from rag.extraction import Scored, SentenceExtractor
 from rag.fields import FieldAnswers
 from rag.overview import answer_overview, asks_whole
 from rag.parts import answer_part, headed_by, points_at
+from rag.plans import answer_plans, asks_plans
 from rag.questions import Question, analyse
 from rag.refs import arabic_numbers
 from rag.subpoints import section_topic, sub_nth
@@ -117,12 +118,12 @@ class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
         docs = self.index.docs.values()
         # which documents the question names, looked up only when it may ask about one (the
         # look-up visits every document: at 100k chunks it cost more than the search)
-        about_doc = q.field or q.number or points_at(q.text) or asks_whole(q.text)
+        about_doc = q.field or q.number or points_at(q.text) or asks_whole(q.text) or asks_plans(q.text)
         named = self._docs_named(q) if about_doc else []
         # "在“大力发展智能制造”这一节里…第三项": a reply letter named by its section's heading
         named = named or (headed_by(section_topic(q.text), docs) if sub_nth(q.text) else [])
         # the part of a document pointed at ("第一点", "讲X的那一部分标题") before its fields ("标题")
-        meta = answer_part(q.text, named) or self.answer_from_metadata(q, named)
+        meta = answer_part(q.text, named) or answer_plans(q.text, named) or self.answer_from_metadata(q, named)
         meta = meta or answer_overview(q.text, named, docs) or answer_catalog(q.text, docs)
         meta = meta or answer_enumeration(q.text, docs, q.places)
         if meta is not None:

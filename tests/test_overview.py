@@ -191,3 +191,19 @@ def test_the_proposals_a_unit_handles_are_listed_each_cited(assistant, question,
 def test_a_unit_that_handles_nothing_here_is_refused(assistant):
     a = assistant.ask("苏州市发展和改革委员会主办了哪些建议？")
     assert a.refused and "没有记录由苏州市发展和改革委员会主办" in a.text
+
+
+@pytest.mark.parametrize("question", ["1002号建议的答复函提到了哪些下一步措施？", "给陆惠芬的答复里，下一步准备怎么做？"])
+def test_a_reply_letters_plans_are_its_next_step_sentences(assistant, question):
+    """Was the letter's opening sentence (a QA tester's report): each section's 下一步,我们将…"""
+    a = assistant.ask(question)
+    assert not a.refused and "下一步工作有4项" in a.text and len(a.citations) == 4
+    assert all(c.quote.startswith("下一步,我们将") for c in a.citations)
+    assert "（二、大力发展智能制造,助推产业转型升级）下一步,我们将持续推进智能车间和智能工厂建设" in a.text
+    _quotes_are_exact(assistant, a)
+
+
+def test_the_plan_of_a_named_section_only(assistant):
+    a = assistant.ask("1002号答复中，大力发展智能制造那部分的下一步打算是什么？")
+    assert not a.refused and len(a.citations) == 1
+    assert a.citations[0].quote.startswith("下一步,我们将持续推进智能车间和智能工厂建设")
