@@ -10,6 +10,8 @@
     ['118号建议的承办单位分别是什么？', '482号建议的承办单位分别是什么？']
     >>> split_question("118号建议、482号建议和1002号建议分别由哪个单位办理？")[2]
     '1002号建议分别由哪个单位办理？'
+    >>> split_question("482号建议的建议人和答复时间")
+    ['482号建议的建议人', '482号建议的答复时间']
     >>> split_question("苏州有几家灯塔工厂？")
     ['苏州有几家灯塔工厂？']
 """
@@ -51,6 +53,7 @@ def split_question(question: str) -> list[str]:
     parts = [p for p in _MARKS.findall(question) if len(p.strip("？?；; ")) >= MIN_PART]
     parts = [c for p in parts for c in _by_comma(p)]
     parts = [q for p in parts for q in _per_number(p)]
+    parts = [q for p in parts for q in _by_fields(p)]
     out: list[str] = []
     for i, p in enumerate(parts):
         numbers = list(dict.fromkeys(n for q in parts[:i] for n in _PROPOSAL.findall(q)))
@@ -71,6 +74,22 @@ def _by_comma(part: str) -> list[str]:
     if not all(any(cue in c for _, cues in FIELD_CUES for cue in cues) for c in clauses[1:]):
         return [part]
     return clauses
+
+
+_CUE_WORDS = sorted({c for _, cues in FIELD_CUES for c in cues if len(c) >= 2}, key=len, reverse=True)
+_TWO_FIELDS = re.compile(
+    "(?P<a>" + "|".join(map(re.escape, _CUE_WORDS)) + ")(?:和|及|与|、|以及)(?P<b>" + "|".join(map(re.escape, _CUE_WORDS)) + ")"
+)
+
+
+def _by_fields(part: str) -> list[str]:
+    """"482号建议的建议人和答复时间" → one question per field, each with the rest of the sentence
+    ("118号建议的主办和协办单位是哪个" → …主办单位…, …协办单位…)."""
+    m = _TWO_FIELDS.search(part)
+    if m is None:
+        return [part]
+    head, tail = part[: m.start()], part[m.end() :]
+    return [head + m.group("a") + tail, head + m.group("b") + tail]
 
 
 def _per_number(part: str) -> list[str]:
