@@ -57,6 +57,20 @@ def test_a_question_in_traditional_characters_is_answered_like_the_simplified_on
     assert "胡伏原" in assistant.ask("482號建議是誰提出的？").text
 
 
+@pytest.mark.parametrize("question", ["482号建議是誰提出的？", "蘇州有几家灯塔工厂？"])
+def test_a_question_mixing_the_two_scripts_is_answered(assistant, question):
+    """An input method gave 建議 beside 号 (a QA tester's report): it was refused."""
+    a = assistant.ask(question)
+    assert not a.refused and ("胡伏原" in a.text or "7家" in a.text)
+
+
+def test_simplified_text_keeps_the_characters_it_shares_with_traditional():
+    from rag.chain import to_simplified
+
+    for text in ("显著的成效有哪些？", "乾隆年间苏州於某的建议", "苏州有几家灯塔工厂？"):
+        assert to_simplified(text) == text
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
