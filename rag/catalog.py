@@ -129,10 +129,11 @@ def _handled_by(question: str, unit: str, act: str, docs: Iterable[Document]) ->
     either, as the page's 承办单位 lists both.  Each is cited where the unit is written."""
     fields = _ACT_FIELDS.get(act, ("host_unit", "co_units"))
     cites, items = [], []
-    for d in sorted(docs, key=lambda d: d.value("number").zfill(6)):
+    proposals = (d for d in docs if d.kind in PROPOSAL_KINDS)
+    for d in sorted(proposals, key=lambda d: d.value("number").zfill(6)):
         for key in fields:
             f = d.meta.get(key)
-            if d.kind in PROPOSAL_KINDS and f is not None and (unit in f.value or f.value.endswith(unit)):
+            if f is not None and unit in f.value:
                 cites.append(make_citation(len(cites) + 1, d, f.start, f.end))
                 role = "主办" if key == "host_unit" else "协办"
                 items.append(f"{_label(d)}《{d.title}》（{role}）[{len(cites)}]")

@@ -122,7 +122,7 @@ def to_simplified(text: str) -> str:
 
 
 # Characters of simplified text that a per-character traditional→simplified conversion changes
-_SIMPLIFIED_TOO = frozenset("乾於著")
+_SIMPLIFIED_TOO = frozenset("乾於")
 
 
 @functools.cache

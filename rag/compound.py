@@ -76,10 +76,10 @@ def _by_comma(part: str) -> list[str]:
     return clauses
 
 
-_CUE_WORDS = sorted({c for _, cues in FIELD_CUES for c in cues if len(c) >= 2}, key=len, reverse=True)
-_TWO_FIELDS = re.compile(
-    "(?P<a>" + "|".join(map(re.escape, _CUE_WORDS)) + ")(?:和|及|与|、|以及)(?P<b>" + "|".join(map(re.escape, _CUE_WORDS)) + ")"
+_CUE_WORDS = "|".join(
+    map(re.escape, sorted({c for _, cues in FIELD_CUES for c in cues if len(c) >= 2}, key=len, reverse=True))
 )
+_TWO_FIELDS = re.compile(f"(?P<a>{_CUE_WORDS})(?:和|及|与|、|以及)(?P<b>{_CUE_WORDS})")
 
 
 def _by_fields(part: str) -> list[str]:

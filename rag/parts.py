@@ -140,9 +140,9 @@ def _sub_item(question: str, doc: Document) -> Answer | None:
         return _past_the_end(question, doc, run, f"{where}只列了{len(found)}项") if found else None
     where = f"《{doc.title}》{where}"
     a, b = found[m - 1]
-    first = _SENTENCE.match(doc.text, a)
-    end = _opening(doc.text, a, b)[1] if _DETAIL.search(question) and _opening(doc.text, a, b) else first.end()
-    cite = make_citation(1, doc, a, end)
+    # its first sentence; asked in detail ("内容是什么"), its opening sentences
+    body = _opening(doc.text, a, b) if _DETAIL.search(question) else None
+    cite = make_citation(1, doc, a, body[1] if body else _SENTENCE.match(doc.text, a).end())
     text = f"{where}中列了{len(found)}项，第{m}项是：{one_line(cite.quote)}[1]"
     return Answer(question=question, text=text, citations=[cite])
 

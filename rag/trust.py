@@ -39,12 +39,14 @@ _SAYS_TOTAL = re.compile(r"累计|共|总|全部|合计|达到?|超过|已有|�
 # The whole country, asked about or named as a sentence's subject ("全国第一" ranks a city).
 _NATION_ASKED = re.compile(r"全国|我国|中国|国内")
 _NATION_SAID = re.compile(r"我国|中国")
-# A field label with nothing after it ("答复内容:", "我市推进新型工业化主要情况:", "答复内容：附件").
+# "位居全国第一", "占江苏省的40%": the wider area a place is compared with
 _COMPARED = re.compile(
     r"(?:位居|居于?|位列|名列|排名|排在|领先|领跑|占|高于|低于|超过)了?(?:全国|国内|我国|全省|江苏省?)(?:的|同类城市)?"
 )
-_BARE_FIELD = re.compile(r"主办|协办|承办单位|附件|答复内容|建议内容|提案内容|办理期限|办理类型|答复时间")
+# A field label with nothing after it ("答复内容:", "我市推进新型工业化主要情况:", "答复内容：附件"),
+# or a page's field name standing alone ("协办", its value left empty)
 _LABEL = re.compile(r"[^\W\d_]{1,16}\s*[:：]\s*(?:附件)?")
+_BARE_FIELD = re.compile(r"主办|协办|承办单位|附件|答复内容|建议内容|提案内容|办理期限|办理类型|答复时间")
 
 
 # The named person or body is the question's subject, not its source: "陆惠芬是…", "马一德担任…"
@@ -254,9 +256,9 @@ class TrustRules:
         return all(k in evidence for k in keys)
 
     def _is_label(self, s: Scored) -> bool:
-        line = self.index.docs[s.doc_id].text[s.start : s.end].strip(" \t\n|;；")
-        # "协办" with nothing after it: a page's empty field, no answer to anything
-        return bool(_LABEL.fullmatch(line) or _BARE_FIELD.fullmatch(line))
+        line = self.index.docs[s.doc_id].text[s.start : s.end].strip()
+        # "协办" with nothing after it (a table cell's | or ; around it): no answer to anything
+        return bool(_LABEL.fullmatch(line) or _BARE_FIELD.fullmatch(line.strip(" \t|;；")))
 
     def _in_fields(self, doc_id: str, start: int, end: int) -> bool:
         """The span overlaps a parsed metadata field: a header or footer line of the page."""
