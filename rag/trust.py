@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rag.attributes import states_attribute
 from rag.cues import has_kind, names_month, novelty, shows_forms
@@ -76,6 +77,17 @@ class Scored:
     rank: int
     semantic: float = 0.0  # cosine of question and sentence vectors (0 without an encoder)
     relevance: float | None = None  # the cross-encoder's, in [0, 1] (None without one)
+
+
+@lru_cache(maxsize=1024)
+def main_place(title: str, text: str) -> tuple[str, int]:
+    """The place a document names most often, with its count (("", 0) when it names none).
+
+    >>> main_place("关于推进我市工业的建议", "苏州工业强。苏州企业多。江苏省内领先。")
+    ('苏州', 2)
+    """
+    counts = {p: text.count(p) for p in places(title + text)}
+    return max(counts.items(), key=lambda kv: (kv[1], kv[0]), default=("", 0))
 
 
 class TrustRules:
@@ -167,12 +179,25 @@ class TrustRules:
         if not outside_title:  # part-of-speech tagging of the text only when a place may be asked
             return False
         said = places(local)
+        if not said and not any(a in local for a in named):
+            return self._about_main_place(q, doc)
         asked = {a for a in outside_title if not self._is_subject(a, doc, said)}
         if not asked:
             return False
         if not said or any(a in local for a in named):
             return False
         return not any(a in s or s in a for a in asked for s in said)
+
+    def _about_main_place(self, q: Question, doc: Document) -> bool:
+        """A sentence naming no place is about the place its document is about: "拥有…3个国家先进
+        制造业集群" in a proposal naming 苏州 20 times and 江苏 3 is Suzhou's, not an answer to
+        江苏省有几个先进制造业集群 (a QA tester's wrong answer).  Only for a document that one place
+        dominates (``subject_ratio`` times each place asked): a commentary naming 长三角 4 times
+        and 广东 twice is about neither."""
+        top, n = main_place(doc.title, doc.text)
+        if not top or n < self.subject_mentions or any(a in doc.title or a in top or top in a for a in q.places):
+            return False
+        return all(n >= self.subject_ratio * max(1, doc.text.count(a)) for a in q.places)
 
     def _is_subject(self, place: str, doc: Document, said: set[str]) -> bool:
         """Named ``subject_mentions`` times (a place in the title is the subject already) — but not

@@ -202,6 +202,18 @@ def test_a_sentence_about_another_place_does_not_answer_for_the_place_asked(assi
     assert not a.refused and "500个" in a.text
 
 
+@pytest.mark.parametrize(
+    ("question", "suzhou_figure"),
+    [("江苏省有几个先进制造业集群？", "3个国家先进制造业集群"), ("江苏省智能制造示范车间总数是多少？", "超过500个")],
+)
+def test_a_sentence_naming_no_place_is_about_its_documents_place(assistant, question, suzhou_figure):
+    """A Suzhou proposal's sentence that names no place states Suzhou's figure, not the
+    province's (a QA tester's wrong answers); asked for Suzhou, the same sentence answers."""
+    a = assistant.ask(question)
+    assert a.refused or suzhou_figure not in a.text
+    assert suzhou_figure in assistant.ask(question.replace("江苏省", "苏州")).text
+
+
 def test_an_address_asked_needs_a_street_address(assistant):
     """"苏州市工信局局长万利表示…" names the office, not where it is."""
     assert assistant.ask("工信局的办公地址在哪里？").refused
