@@ -583,3 +583,12 @@ def test_an_empty_field_label_is_never_the_answer(assistant):
     a = assistant.ask("苏州市工业和信息化局主办了什么")
     assert a.text.split("[")[0] not in ("协办", "主办", "附件")
     assert not any(c.quote.strip() == "协办" for c in a.citations)
+
+
+def test_the_bigrams_across_de_are_not_weighed(assistant):
+    """"苏州的评分" weighs 苏州 and 评分, not 州的 / 的评: with them a sentence saying only
+    "苏州的工业经济…" held a quarter of the question and was quoted for Suzhou's 评分, which the
+    corpus does not give (it scores 北京市…江苏省 only)."""
+    weights = assistant.answerer._term_weights("苏州的评分是多少？")
+    assert {"苏州", "评分"} <= set(weights) and not {"州的", "的评"} & set(weights)
+    assert assistant.ask("苏州的评分是多少？").refused
