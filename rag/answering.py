@@ -39,6 +39,7 @@ from rag.documents import Answer, Citation, Hit
 from rag.enumeration import answer_enumeration
 from rag.extraction import Scored, SentenceExtractor
 from rag.fields import FieldAnswers
+from rag.ordering import answer_date_order
 from rag.overview import answer_overview, asks_whole
 from rag.parts import answer_part, headed_by, points_at
 from rag.plans import answer_plans, asks_plans
@@ -123,7 +124,8 @@ class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
         # "在“大力发展智能制造”这一节里…第三项": a reply letter named by its section's heading
         named = named or (headed_by(section_topic(q.text), docs) if sub_nth(q.text) else [])
         # the part of a document pointed at ("第一点", "讲X的那一部分标题") before its fields ("标题")
-        meta = answer_part(q.text, named) or answer_plans(q.text, named) or self.answer_from_metadata(q, named)
+        meta = answer_date_order(q.text, docs) or answer_part(q.text, named) or answer_plans(q.text, named)
+        meta = meta or self.answer_from_metadata(q, named)
         meta = meta or answer_overview(q.text, named, docs) or answer_catalog(q.text, docs)
         meta = meta or answer_enumeration(q.text, docs, q.places)
         if meta is not None:
