@@ -76,7 +76,7 @@ def parse_request(body: Any, max_chars: int = 500) -> dict[str, Any]:
     ...     print(exc.status, exc.message)
     400 messages 不能为空：请至少给出一条用户消息。
     """
-    from rag.chain import InputError, validate_question
+    from rag.validation import InputError, validate_question
 
     if not isinstance(body, dict):
         raise ApiError(400, "请求体必须是 JSON 对象。")

@@ -161,7 +161,7 @@ def cmd_retrieve(args: argparse.Namespace, s: Settings) -> int:
     questions = (
         ((obj["q"] if obj else None), err) for _, obj, err in _jsonl_questions()
     ) if args.jsonl else iter([(args.question, "")])
-    from rag.chain import InputError, validate_question
+    from rag.validation import InputError, validate_question
 
     for q, err in questions:
         if q is None:
@@ -260,7 +260,7 @@ def _bad_single_question(args: argparse.Namespace, s: Settings) -> str:
     question = getattr(args, "question", None)
     if args.command not in ("ask", "retrieve") or question is None or getattr(args, "jsonl", False):
         return ""
-    from rag.chain import InputError, validate_question
+    from rag.validation import InputError, validate_question
 
     try:
         validate_question(question, s.max_question_chars)

@@ -21,12 +21,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rag.api import ApiError
-from rag.chain import Assistant, IndexError_, InputError, build, validate_question
+from rag.chain import Assistant, IndexError_, build
 from rag.config import Settings
 from rag.documents import Answer, Document
 from rag.draft_pages import DraftPages
 from rag.embedding import make_encoder
 from rag.loading import LoadError, load_file
+from rag.validation import InputError, validate_question
 from rag.webview import (
     UploadError,
     escape,

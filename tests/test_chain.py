@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.chain import InputError, validate_question
+from rag.validation import InputError, validate_question
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ def test_a_question_mixing_the_two_scripts_is_answered(assistant, question):
 
 
 def test_simplified_text_keeps_the_characters_it_shares_with_traditional():
-    from rag.chain import to_simplified
+    from rag.validation import to_simplified
 
     for text in ("显著的成效有哪些？", "乾隆年间苏州於某的建议", "苏州有几家灯塔工厂？"):
         assert to_simplified(text) == text
