@@ -36,6 +36,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from rag.history import History, format_history, normalize_history
+from rag.swapping import swap_subject
 
 # "那苏北呢？" / "那么2022年呢" / "苏北怎么样？": a new subject and nothing else
 _SWAP = re.compile(r"^(?:那么?|那|还有|再问一下)?\s*(?P<x>[^，,。？?！!呢吗]{1,20}?)\s*(?:呢|怎么样|如何|情况如何|的情况呢?)\s*[？?]?$")
@@ -60,11 +61,8 @@ def refers_back(question: str) -> bool:
 # "他/她" stand for the proposer: "他提了哪些建议" → "482号建议提了哪些建议", "他是…" → "…的建议人是…".
 _PERSON_PRONOUN = ("他们", "她们", "他", "她")
 # What a count question counts: "…新增了多少家省级企业技术中心？" → 省级企业技术中心.
-_COUNTED = re.compile(r".*(?:多少|几)[个家项件名人次所座条](?P<obj>[^？?，,。、]{2,20}?)[？?]?$")
 _PROPOSAL = re.compile(r"第?\s*\d{1,5}\s*号(?:建议|提案|议案)?")
 _TITLE = re.compile(r"《[^》]{2,60}》")
-_DOC_KIND = re.compile(r"答复函|新闻|评论|报道|文章")
-_NUMBER_ONLY = re.compile(r"^第?\s*(\d{1,5})\s*号(?:建议|提案|议案)?$")
 
 
 def condense(
@@ -179,11 +177,11 @@ def _field_owner(question: str) -> str:
     ('新闻', '')
     """
     from rag.cue_words import FIELD_CUES
-    from rag.questions import _DOC_REF
+    from rag.questions import DOC_REF
 
     at = [i for _, cues in FIELD_CUES for c in cues if (i := question.find(c)) > 0]
     owner = question[: min(at)].rstrip("的 ，,") if at else ""
-    return owner if len(owner) <= 40 and _DOC_REF.search(owner) else ""
+    return owner if len(owner) <= 40 and DOC_REF.search(owner) else ""
 
 
 def _names_field(text: str) -> bool:
@@ -243,59 +241,6 @@ def subject_of(history: History) -> str:
     return entities[0] if entities else ""
 
 
-def swap_subject(previous: str, new: str) -> str:
-    """Put ``new`` where the matching part of ``previous`` was.
-
-    Tried in order: a proposal number for a proposal number, a same-length span
-    sharing a character (苏南→苏北, 2023年→2024年), the first named entity;
-    otherwise ``new`` is prefixed as the topic.
-    """
-    m = _NUMBER_ONLY.match(new)
-    if m and _PROPOSAL.search(previous):
-        return re.sub(r"\d{1,5}(?=\s*号)", m.group(1), previous, count=1)
-    kind = _DOC_KIND.search(previous)
-    if kind and _DOC_KIND.fullmatch(new):  # "新闻的编辑是谁" → "评论的呢？" → the commentary's
-        return previous[: kind.start()] + new + previous[kind.end() :]
-    span = _similar_span(previous, new)
-    if span:
-        return previous.replace(span, new, 1)
-    if re.search(r"\d", new):  # a year or figure with no counterpart narrows the question
-        return f"{new}{previous}"
-    from rag.questions import analyse, places
-
-    if places(new) or _is_name(new):  # a place or person for a place or person
-        for entity in analyse(previous).entities:
-            if entity in previous and not re.search(r"\d", entity):
-                return previous.replace(entity, new, 1)
-    counted = _COUNTED.search(previous)
-    if counted:  # "那智能车间呢？": the same count, of another thing
-        return previous[: counted.start("obj")] + new + previous[counted.end("obj") :]
-    return f"关于{new}，{previous}"
-
-
-def _is_name(word: str) -> bool:
-    from rag.questions import analyse
-
-    return bool(analyse(f"{word}是谁").entities)
-
-
-def _similar_span(text: str, new: str) -> str:
-    """The first span of ``text`` as long as ``new``, differing but sharing its first or last char."""
-    n = len(new)
-    if n < 2:
-        return ""
-    for i in range(len(text) - n + 1):
-        span = text[i : i + n]
-        if span != new and (span[0] == new[0] or span[-1] == new[-1]) and _same_kind(span, new):
-            return span
-    return ""
-
-
-def _same_kind(a: str, b: str) -> bool:
-    """Both numeric-with-unit, or both free text: "2023年" may replace "2022年", not "苏南"."""
-    return bool(re.search(r"\d", a)) == bool(re.search(r"\d", b)) and not re.search(r"[，,。？?！!]", a)
-
-
 __all__ = [
     "History",
     "condense",
@@ -304,5 +249,4 @@ __all__ = [
     "format_history",
     "normalize_history",
     "subject_of",
-    "swap_subject",
 ]

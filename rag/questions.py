@@ -26,7 +26,7 @@ _HELD = re.compile(r"召开|举办|举行|组织")
 # "规模较小的公司", "规模以上企业", "上规模的": a size that describes, not one asked for.
 _SIZE_AS_MODIFIER = re.compile(r"上规模|规模(?=较|以上|以下|化|[大小]的|不大|不小)")
 # Metadata belongs to a document: the question must name one (a number, 《title》, or its kind).
-_DOC_REF = re.compile(r"建议|提案|议案|答复|评论|文章|新闻|这篇|该文|文件|《")
+DOC_REF = re.compile(r"建议|提案|议案|答复|评论|文章|新闻|这篇|该文|文件|《")
 # A year, with its month when the question gives one: "2024年12月" is not met by "2023年12月…2024年".
 _YEAR = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?")
 # Organisation names jieba does not tag: a run of characters ending in an office word.
@@ -95,12 +95,12 @@ _FILED_BY = re.compile(
 def analyse(text: str) -> Question:
     q = Question(text=text)
     q.number = proposal_number(text)
-    q.field = _first_cue(text, FIELD_CUES) if (q.number or _DOC_REF.search(text)) else None
+    q.field = _first_cue(text, FIELD_CUES) if (q.number or DOC_REF.search(text)) else None
     if q.field == "host_unit" and _UNIT_IN_TEXT.search(text) and not _HANDLES.search(text):
         q.field = None  # "…是通过哪个部门的算法备案": a unit the text names, not who handles the proposal
     if q.field == "session" and _HELD.search(text):
         q.field = None  # "下一步还会适时召开什么会议": a meeting the text plans, not the proposal's session
-    if q.field is None and (q.number or _DOC_REF.search(text)) and _NAMES_THE_DOC.search(text):
+    if q.field is None and (q.number or DOC_REF.search(text)) and _NAMES_THE_DOC.search(text):
         # "这篇评论叫什么", but not "这两个基地具体叫什么名字" (another thing's name) nor
         # "评论的作者叫什么名字" (the author field, found above)
         q.field = "title"
@@ -111,7 +111,7 @@ def analyse(text: str) -> Question:
     q.want = _first_cue(_SIZE_AS_MODIFIER.sub("", text), WANT_CUES) or "general"
     if q.want == "person" and _WHO_MORE.search(text):
         q.want = "general"  # "苏州和北京谁的企业多": a comparison of the two, not a person
-    if q.field is None and q.want == "date" and (q.number or _DOC_REF.search(text)):
+    if q.field is None and q.want == "date" and (q.number or DOC_REF.search(text)):
         q.field = _first_cue(text, DATE_FIELD_CUES)
     if q.field and q.want == "reason":
         q.field = None  # "为什么…办理结果定为已经解决": a field holds a value, never why
