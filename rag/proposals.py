@@ -30,13 +30,13 @@ from dataclasses import dataclass
 
 from rag.documents import Document
 
-_CN = "一二三四五六七八九十"
+CN_DIGITS = "一二三四五六七八九十"
 # Marker styles, each with the group holding its ordinal. A marker starts a line or follows
 # whitespace or a sentence's end ("对策建议：1.设立专项基金。2.完善…" typed as one paragraph), so
 # "2.8%" or "（2023-2024）" inside a sentence never count.
 _STYLES = {
-    "paren_cn": re.compile(rf"(?:(?<=[\s。；;：:！？!?])|^)[(（](?P<o>[{_CN}]{{1,3}})[)）]", re.MULTILINE),
-    "cn_dun": re.compile(rf"(?:(?<=[\s。；;：:！？!?])|^)(?P<o>[{_CN}]{{1,3}})、", re.MULTILINE),
+    "paren_cn": re.compile(rf"(?:(?<=[\s。；;：:！？!?])|^)[(（](?P<o>[{CN_DIGITS}]{{1,3}})[)）]", re.MULTILINE),
+    "cn_dun": re.compile(rf"(?:(?<=[\s。；;：:！？!?])|^)(?P<o>[{CN_DIGITS}]{{1,3}})、", re.MULTILINE),
     "arabic": re.compile(r"(?:(?<=[\s。；;：:！？!?])|^)(?P<o>\d{1,2})[.、．](?!\d)", re.MULTILINE),
     "paren_num": re.compile(r"(?:(?<=[\s。；;：:！？!?])|^)[(（](?P<o>\d{1,2})[)）]", re.MULTILINE),
 }
@@ -72,11 +72,11 @@ def ordinal(token: str) -> int:
     if token == "十":
         return 10
     if token.startswith("十"):
-        return 10 + _CN.index(token[1]) + 1
+        return 10 + CN_DIGITS.index(token[1]) + 1
     if "十" in token:
         tens, _, ones = token.partition("十")
-        return (_CN.index(tens) + 1) * 10 + (_CN.index(ones) + 1 if ones else 0)
-    return _CN.index(token) + 1
+        return (CN_DIGITS.index(tens) + 1) * 10 + (CN_DIGITS.index(ones) + 1 if ones else 0)
+    return CN_DIGITS.index(token) + 1
 
 
 def content_span(text: str) -> tuple[int, int]:

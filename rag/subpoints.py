@@ -23,16 +23,15 @@ from __future__ import annotations
 
 import re
 
-from rag.proposals import ordinal
+from rag.proposals import CN_DIGITS, ordinal
 
-_CN = "一二三四五六七八九十"
 # an item's marker where it opens a sentence or a line: "。二是…", "\n一是…" (not "统一是")
-_MARKER = re.compile(rf"(?:(?<=^)|(?<=[\s。；;：:！!]))(?P<n>[{_CN}])是", re.MULTILINE)
+_MARKER = re.compile(rf"(?:(?<=^)|(?<=[\s。；;：:！!]))(?P<n>[{CN_DIGITS}])是", re.MULTILINE)
 # the item asked: a quoted or pointed "二是", or a 第N项/条/点 after the section is named
-_ASKED_MARKER = re.compile(rf"[“\"‘'](?P<n>[{_CN}])是[”\"’']|的(?P<m>[{_CN}])是(?=讲|说|写|指|的|什么|哪|是)")
-_ASKED_NTH = re.compile(rf"第(?P<n>[{_CN}]|\d)(?:项|条|点|个)(?!部分)")
+_ASKED_MARKER = re.compile(rf"[“\"‘'](?P<n>[{CN_DIGITS}])是[”\"’']|的(?P<m>[{CN_DIGITS}])是(?=讲|说|写|指|的|什么|哪|是)")
+_ASKED_NTH = re.compile(rf"第(?P<n>[{CN_DIGITS}]|\d)(?:项|条|点|个)(?!部分)")
 # how the section is named: its number (第一部分) or its topic (X那部分, “X”这一节)
-_SECTION_NTH = re.compile(rf"第(?P<n>[{_CN}]|\d)(?:大)?(?:部分|节|方面)")
+_SECTION_NTH = re.compile(rf"第(?P<n>[{CN_DIGITS}]|\d)(?:大)?(?:部分|节|方面)")
 _SECTION_TOPIC = re.compile(r"[“\"]?(?P<t>[^，,。？?的“”\"\s]{2,16}?)[”\"]?(?:这|那)一?(?:部分|节|块|方面)")
 
 
