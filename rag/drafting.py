@@ -67,6 +67,15 @@ def fill(template: str, **values: str) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), template)
 
 
+def nested(text: str) -> str:
+    """Text to stand inside “…”: its own double quotes become single ones, as Chinese print nests them.
+
+    >>> "“" + nested("以“人工智能+场景牵引”健全行业应用生态") + "”"
+    '“以‘人工智能+场景牵引’健全行业应用生态”'
+    """
+    return text.replace("“", "‘").replace("”", "’")
+
+
 def polish(text: str) -> str:
     """Half-width punctuation between Chinese characters → full-width (headings only).
 
@@ -188,8 +197,9 @@ def draft_reply(assistant, proposal: str) -> Draft:
     cites: dict[tuple[str, int, int], Citation] = {}
     numerals = "一二三四五六七八九十"
     for i, point in enumerate(points):
-        head = polish(point.heading)
-        draft.blocks.append(Block("h2", f"{numerals[i] if i < 10 else i + 1}、{head}"))
+        heading = polish(point.heading)
+        draft.blocks.append(Block("h2", f"{numerals[i] if i < 10 else i + 1}、{heading}"))
+        head = nested(heading)  # quoted from here on
         done, planned = finder.for_point(point.heading, point.body)
         if not done and not planned:
             away = "、".join(f"《{assistant.index.docs[d].title}》" for d in finder.elsewhere_only)

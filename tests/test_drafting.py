@@ -337,3 +337,13 @@ def test_points_typed_in_one_paragraph_are_found():
     assert [r.heading for r in recommendations(doc)] == ["设立专项基金", "完善梯度培育体系"]
     inside = Document("q.txt", "建议内容：产值增长。2.8%的企业；（2023-2024）年度报告。")
     assert recommendations(inside) == []  # a figure or a year range inside a sentence is no point
+
+
+def test_a_quoted_heading_nests_its_own_quotes_as_single_ones(assistant):
+    """“以‘人工智能+场景牵引’健全…”, not “以“人工智能+场景牵引”健全…” (unreadable nesting)."""
+    from rag.drafting import draft_reply
+
+    md = draft_reply(assistant, "118").markdown()
+    assert "“以‘人工智能+场景牵引’健全行业应用生态”" in md
+    assert "“以“" not in md
+    assert "### 二、以“人工智能+场景牵引”健全行业应用生态" in md  # the heading itself keeps its quotes
