@@ -108,11 +108,13 @@ def answer_part(question: str, named: list[Document]) -> Answer | None:
         cite = make_citation(1, doc, *point.heading_span(doc.text))
         text = f"《{doc.title}》{_LABELS[what]}共{len(run)}{unit}，第{pos}{unit}是：{one_line(cite.quote)}。[1]"
         cites = [cite]
-        if _DETAIL.search(question):  # "第三条具体怎么说的": what the point says, not only its heading
-            body = _opening(doc.text, cite.end, point.end)
-            if body is not None:
-                cites.append(make_citation(2, doc, *body))
-                text += f"其中写道：{one_line(cites[1].quote)}[2]"
+        # "第三条具体怎么说的": what the point says, not only its heading; "第四条提出要建设什么样的
+        # 数字生态文明": the sentence of its body that says it (绿色智慧的…), not its opening
+        body = _opening(doc.text, cite.end, point.end) if _DETAIL.search(question) else None
+        body = body or (_body_sentence(question, doc.text, cite.end, point.end) if _ASKS_OF.search(question) else None)
+        if body is not None:
+            cites.append(make_citation(2, doc, *body))
+            text += f"其中写道：{one_line(cites[1].quote)}[2]"
         return Answer(question=question, text=text, citations=cites)
     return None
 
@@ -148,6 +150,21 @@ def _sub_item(question: str, doc: Document) -> Answer | None:
 
 
 _DETAIL = re.compile(r"具体|详细|内容|怎么说|怎么写|讲了什么|说了什么|讲什么|写了什么")
+# a detail asked of a point beyond its heading: what kind, which, how many, who
+_ASKS_OF = re.compile(r"什么样|哪些|哪几|哪类|哪种|多少|几[个项家条种类所]|由谁|谁来|怎样的")
+_PART_WORDS = re.compile(r"第\S{1,3}[条点项部分节]|建议|提案|答复|对策|措施|部分|提出|要求|什么样|哪些|多少")
+
+
+def _body_sentence(question: str, text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The sentence of a point's body (``start``–``end``) holding most of the question's words
+    (two at least), for a detail its heading does not give."""
+    terms = {w for w in jieba.lcut(_PART_WORDS.sub(" ", question)) if len(w) >= 2}
+    best, most = None, 1
+    for m in _SENTENCE.finditer(text, start, end):
+        held = sum(t in m.group(0) for t in terms)
+        if held > most:
+            best, most = (m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.end()), held
+    return best
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 

@@ -145,3 +145,12 @@ def test_an_item_inside_a_reply_section(assistant, question, expected):
 def test_an_item_past_the_end_of_a_section_says_how_many_there_are(assistant):
     a = assistant.ask("1002号答复函第二部分的“六是”讲什么？")
     assert a.refused and "第2部分“大力发展智能制造,助推产业转型升级”只列了4项" in a.text
+
+
+def test_a_detail_asked_of_a_point_is_quoted_from_its_body(assistant):
+    """"第四条…什么样的数字生态文明": the heading says 加快数字生态文明建设, the body says which kind."""
+    a = assistant.ask("482号建议第四条对策提出要加快建设什么样的数字生态文明？")
+    assert "(四)推进制造业智能化绿色化深度融合" in a.text and "绿色智慧的数字生态文明" in a.text
+    assert len(a.citations) == 2 and "绿色智慧" in a.citations[1].quote
+    # a question about the point itself still gets its heading alone
+    assert len(assistant.ask("482号建议第四条对策讲的是什么？").citations) == 1
