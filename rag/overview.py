@@ -83,6 +83,7 @@ _LOOSE = frozenset("在 讲 说 写 谈 列出 列举 提到 提出 指出 给�
                    "条 点 项 情况 内容 我市 苏州 全市 那篇 这篇 新闻 报道 评论 文章 一文 措施 举措 做法 办法 采取".split())
 
 
+_ASKS_WHO = re.compile(r"谁|哪位|哪个人")
 _CUES = (("points", _POINTS), ("reply", _REPLY), ("problems", _PROBLEMS), ("situation", _SITUATION),
          ("content", _CONTENT))
 
@@ -110,6 +111,8 @@ def asks_about(question: str, names: tuple[str, ...] = (), title: str = "") -> s
     for name in names:  # the proposer, and the units of the named documents
         rest = rest.replace(name, " ")
     rest = _FILLER.sub(" ", rest)
+    if _ASKS_WHO.search(rest):  # "…免责声明说，文章观点代表谁": a detail, not what the document says
+        return None
     loose = [w for w in jieba.lcut(rest.replace(" ", "")) if w not in _LOOSE and w not in title]
     return kind if len("".join(loose)) <= 1 else None
 

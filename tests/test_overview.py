@@ -207,3 +207,9 @@ def test_the_plan_of_a_named_section_only(assistant):
     a = assistant.ask("1002号答复中，大力发展智能制造那部分的下一步打算是什么？")
     assert not a.refused and len(a.citations) == 1
     assert a.citations[0].quote.startswith("下一步,我们将持续推进智能车间和智能工厂建设")
+
+
+def test_a_who_question_is_a_detail_not_the_document_as_a_whole():
+    """"…文章观点代表谁" holds the cue 观点, but asks who: no "开头写道" overview for it."""
+    assert asks_about("新年第一会报道页面的免责声明说，文章观点代表谁？") is None
+    assert asks_about("这篇评论的主要观点是什么？") == "content"
