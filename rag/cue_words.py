@@ -9,7 +9,7 @@ from __future__ import annotations
 # Metadata fields and the phrasings that ask for them, most specific first.
 FIELD_CUES: list[tuple[str, tuple[str, ...]]] = [
     ("co_units", ("协办", "配合办理", "配合单位")),
-    ("consulted_units", ("经商", "会商", "征求了哪些", "商请")),
+    ("consulted_units", ("经商", "会商", "征求了哪些", "商请", "商了哪些", "商过哪些", "征求了哪些部门")),
     ("host_unit", ("主办", "哪个部门", "哪个单位", "承办", "负责办理", "牵头", "哪家单位", "由谁办理", "答复单位",
                    "回复单位", "答复部门", "答复人", "谁答复", "由谁答复", "谁回复")),
     ("reply_date", ("答复时间", "什么时候答复", "何时答复", "哪天答复", "答复日期", "几号答复", "何时回复", "答复时刻",

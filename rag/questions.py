@@ -34,6 +34,7 @@ _ORG_NAME = re.compile(
     r"[^\W\d_a-zA-Z是的哪个什么在了和与由被把向从对为谁几多少有及等将其该这那任]{2,12}?"
     r"(?<![布格结大全开当变时饭赌僵战政骗定出入棋残终平])(?:局|厅|委员会|办公室|研究院|研究所|大学|学院|公司|集团|银行|协会|学会)"
 )
+_DOC_BEFORE = re.compile(r"^.*(?:号|答复函|建议|提案|报道|评论|文章)(?:中|里|里面|上)?")
 _ADMIN_PREFIX = re.compile(r"^[\u4e00-\u9fff]{0,4}?[省市县区]")
 # Descriptions, not names: "本地公司", "骨干企业的研究院" name no particular organisation.
 _NOT_A_NAME = re.compile(r"些|本地|当地|骨干|相关|有关|这类|那类|各类|规模|大型|小型|中小|知名|龙头|国内|国外|外地")
@@ -161,6 +162,8 @@ def _orgs(text: str) -> list[str]:
 
     >>> _orgs("苏州市科学技术局局长是谁？")
     ['科学技术局']
+    >>> _orgs("1002号答复函中省科技厅做了哪些工作？")
+    ['科技厅']
     >>> _orgs("哪些苏州本地公司完成了登记？")
     []
     >>> _orgs("有多少家公司通过了复评？马一德担任学院院长吗？")  # 多少家, 担任: not names
@@ -168,7 +171,8 @@ def _orgs(text: str) -> list[str]:
     """
     out = []
     for m in _ORG_NAME.finditer(text):
-        name = _ADMIN_PREFIX.sub("", m.group(0))  # the prefix is often abbreviated in the text
+        name = _DOC_BEFORE.sub("", m.group(0))  # "1002号答复函中省科技厅": the document, then the name
+        name = _ADMIN_PREFIX.sub("", name)  # the prefix is often abbreviated in the text
         if len(name) >= 3 and name not in out and not _NOT_A_NAME.search(name):
             out.append(name)
     return out

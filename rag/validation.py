@@ -13,6 +13,7 @@ import re
 
 from rag.answering import BARE_NUMBER, BARE_STRIP
 from rag.followup import refers_back
+from rag.questions import places
 from rag.refs import FULL_WIDTH
 
 
@@ -121,7 +122,7 @@ def check_first_question(question: object) -> None:
         raise InputError(
             "请写明问的是哪份文件，例如“482号建议的答复时间是？”（“它”“该建议”要接在前面的问题之后才能明白指什么）。"
         )
-    if isinstance(question, str) and _NO_SUBJECT.fullmatch(question.strip()):
+    if isinstance(question, str) and _names_nothing(question.strip()):
         raise InputError(
             "问题没有说要问的是什么，请写完整，例如“苏州有多少家灯塔工厂？”“482号建议是谁提出的？”"
             "（“那…呢”要接在前面的问题之后才能明白）。"
@@ -130,8 +131,22 @@ def check_first_question(question: object) -> None:
 
 # A first question that names nothing to ask about: "多少家？", "苏州有多少家" (of what?),
 # "是谁提出的？" (which proposal?), "那苏北呢？" (after what?).  Any answer would be a guess.
+def _names_nothing(question: str) -> bool:
+    """"苏州有多少家", "一共几个？": a count of nothing named; "灯塔工厂有几家" names what it counts.
+
+    >>> _names_nothing("苏州有多少家"), _names_nothing("灯塔工厂有几家？"), _names_nothing("是谁提出的？")
+    (True, False, True)
+    """
+    m = _NO_SUBJECT.fullmatch(question)
+    if m is None:
+        return False
+    before = m.group("before") or ""
+    return not before or before in _NOT_A_THING or bool(places(before))
+
+
+_NOT_A_THING = frozenset("那 这 一共 总共 共 全市 全省 我市 我省 本市 现在 目前 现有 到底 究竟".split())
 _NO_SUBJECT = re.compile(
-    r"[\u4e00-\u9fff]{0,4}?(?:有|是|共有|一共有)?(?:多少|几)(?:家|个|项|条|座|所|名|位|批|种|类)[？?！!。]*"
+    r"(?P<before>[\u4e00-\u9fff]{0,4}?)(?:有|是|共有|一共有)?(?:多少|几)(?:家|个|项|条|座|所|名|位|批|种|类)[？?！!。]*"
     r"|(?:是|由)?(?:谁|哪个部门|哪个单位|什么时候|哪天)(?:提出|提|写|答复|办理|主办|承办|发布)的?[？?。]*"
     r"|(?:那|那么)[^，,。？?]{1,10}呢[？?。]*"
 )

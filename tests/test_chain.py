@@ -154,6 +154,6 @@ def test_a_first_question_that_names_nothing_asks_for_more(assistant, question):
     assert a.refused and "问题没有说要问的是什么" in a.text and not a.citations
 
 
-@pytest.mark.parametrize("question", ["苏州有几家灯塔工厂？", "482号建议是谁提出的？"])
+@pytest.mark.parametrize("question", ["苏州有几家灯塔工厂？", "482号建议是谁提出的？", "灯塔工厂有几家？", "灯塔工厂一共有多少家"])
 def test_complete_questions_are_not_taken_for_fragments(assistant, question):
     assert not assistant.ask(question).refused

@@ -592,3 +592,21 @@ def test_the_bigrams_across_de_are_not_weighed(assistant):
     weights = assistant.answerer._term_weights("苏州的评分是多少？")
     assert {"苏州", "评分"} <= set(weights) and not {"州的", "的评"} & set(weights)
     assert assistant.ask("苏州的评分是多少？").refused
+
+
+def test_money_words_before_a_counter_ask_for_a_count(assistant):
+    """"专项资金项目多少项" counts projects: the 65项 sentence answers, though it names no 元
+    (the money form had refused it: a QA tester's false refusal)."""
+    a = assistant.ask("十三五以来支持苏北实施重大科技成果转化专项资金项目多少项？")
+    assert not a.refused and "65项" in a.text
+    assert shows_forms("项目经费有多少？", "安排经费500万元", ("money",))
+    assert not shows_forms("项目经费有多少？", "安排项目65项", ("money",))
+
+
+def test_a_unit_named_after_its_document_is_the_unit_alone(assistant):
+    """"1002号答复函中省科技厅…": the name is 科技厅, not 号答复函中省科技厅 (which no text holds,
+    so every sentence was refused: a QA tester's false refusal)."""
+    from rag.questions import analyse
+
+    assert analyse("1002号答复函中省科技厅做了哪些工作？").orgs == ["科技厅"]
+    assert not assistant.ask("1002号答复函中省科技厅做了哪些工作？").refused
