@@ -131,7 +131,8 @@ class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
         if meta is not None:
             return meta
         if q.number:
-            hits = [h for h in hits if self.index.docs[h.chunk.doc_id].value("number") == q.number] or hits
+            own = [h for h in hits if self._numbered(h.chunk.doc_id, q.number)]
+            hits = own or self._hits_in(q.number, question) or hits
         ranked = self.score_sentences(q, hits)
         if ranked and self.reranker is not None:
             ranked = self._rerank_cross(question, ranked)
@@ -153,6 +154,15 @@ class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
         cites = [make_citation(i + 1, self.index.docs[d], a, b) for i, (d, a, b) in enumerate(spans)]
         text = "".join(f"{c.quote}[{c.n}]" for c in cites)
         return Answer(question=question, text=text, citations=cites, hits=hits)
+
+    def _numbered(self, doc_id: str, number: str) -> bool:
+        return self.index.docs[doc_id].value("number") == number
+
+    def _hits_in(self, number: str, question: str, n: int = 200, k: int = 5) -> list[Hit]:
+        """The best BM25 chunks of the document numbered ``number``, for a question naming it
+        whose search found only other documents ("…重点推进区？(482号建议)" got 118's sentence)."""
+        rows = [r for r, _ in self.index.bm25.search(question, n) if self._numbered(self.index.chunks[r].doc_id, number)]
+        return [Hit(chunk=self.index.chunks[r], score=0.0, ranks={}) for r in rows[:k]]
 
     def _under_heading(self, q: Question, content: list[Scored]) -> list[Scored]:
         """A heading or label line that matches the question ("【学习金句】", "答复内容:") says

@@ -48,8 +48,19 @@ _PROPOSAL = re.compile(r"(?<!\d)(\d{1,5})\s*号")
 MIN_PART = 4
 
 
+# "…重点推进区？(482号建议)": the document the whole question is about, put in brackets
+_SCOPE = re.compile(r"[(（]\s*((?:第\s*)?\d{1,5}\s*号(?:建议|提案|议案|答复函?)?)\s*[)）]")
+
+
 def split_question(question: str) -> list[str]:
-    """The parts of ``question``, each standalone; ``[question]`` when it is one question."""
+    """The parts of ``question``, each standalone; ``[question]`` when it is one question.
+
+    >>> split_question("苏州哪些区是重点推进区？(482号建议)")  # a bracketed scope is no part of its own
+    ['482号建议中，苏州哪些区是重点推进区？']
+    """
+    scope = _SCOPE.search(question)
+    if scope and len(_SCOPE.sub("", question).strip()) >= MIN_PART:
+        question = f"{scope.group(1)}中，{_SCOPE.sub('', question).strip()}"
     parts = [p for p in _MARKS.findall(question) if len(p.strip("？?；; ")) >= MIN_PART]
     parts = [c for p in parts for c in _by_comma(p)]
     parts = [q for p in parts for q in _per_number(p)]

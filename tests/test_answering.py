@@ -565,3 +565,17 @@ def test_who_says_it_weighs_nothing_in_the_sentence(assistant):
     assert "说" not in weights and "议说" not in weights and "人工智能" in weights
     a = assistant.ask("118号建议里说，苏州的人工智能产业主要聚焦哪两个层？")
     assert not a.refused and "技术层和应用层" in a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "says", "not_says"),
+    [
+        ("苏州哪些区是人工智能重点推进区？(482号建议)", "张家港、相城区", "吴中区为重点推进区"),
+        ("苏州哪些区是人工智能重点推进区？（118号建议）", "吴中区为重点推进区", "张家港"),
+    ],
+)
+def test_a_bracketed_proposal_number_scopes_the_question(assistant, question, says, not_says):
+    """"…？(482号建议)" asks 482's wording, not 118's (both list the districts; a QA tester's
+    wrong answer): the bracket is the question's scope, not a part of its own."""
+    a = assistant.ask(question)
+    assert not a.refused and says in a.text and not_says not in a.text
