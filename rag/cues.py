@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from rag.figures import COUNT, NUMERAL
-from rag.questions import KNOWN_PLACES, Question
+from rag.questions import KNOWN_PLACES, REGIONS, Question
 
 _CN_NUM = re.compile(r"[一二三四五六七八九十百千两半]+(?:成|分之[一二三四五六七八九十]+|个|项|家)")
 _DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{2}-\d{2}|\d{1,2}月")
@@ -142,6 +142,11 @@ ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
         re.compile(r"比例|占比|比重|百分之几|百分比|多少成|几成|覆盖率|占.{0,8}(?:多少|几)"),
         re.compile(r"\d+(?:\.\d+)?\s*[%％]|\d+(?:\.\d+)?\s*[:：比]\s*\d+|百分之|[一二三四五六七八九十\d]成|半数|过半|一半|分之|全覆盖|全部"),
     ),
+    # a rate of change: "增速是多少" is not answered by the level ("保持4万亿元以上量级")
+    "rate": (
+        re.compile(r"增速|增长率|增幅|涨幅|增长速度|增长了?(?:百分之|多少个?百分点|几个百分点)"),
+        re.compile(r"\d+(?:\.\d+)?\s*(?:[%％]|个百分点)|百分之|翻番|翻一番|\d+(?:\.\d+)?\s*倍|[一两二三四五六七八九十]倍"),
+    ),
     # "连续多少年" wants a number of years ("连续13年"), which "连续多年" and "2023年" are not
     "years": (re.compile(r"(?:多少|几)\s*年(?!级|度)"), re.compile(r"(?<!\d)\d{1,2}\s*年|[一二三四五六七八九十两]+年(?!级)")),
     # a phone number or an e-mail address, never a sentence merely about the office
@@ -169,8 +174,13 @@ ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
     "district": (re.compile(r"哪个(?:区|县)"), re.compile(_PLACE_WITH_SUFFIX)),
     # ...a city or province also by a name known without its suffix ("北京已布局…", rag/data/places.txt)
     "city": (
-        re.compile(r"哪个(?:市|省)|哪(?:个|座|些|几个)城市"),
+        re.compile(r"哪个省"),
         re.compile(_PLACE_WITH_SUFFIX + "|" + "|".join(sorted(KNOWN_PLACES, key=len, reverse=True))),
+    ),
+    # "洋河酒厂在哪个城市" is not answered by "苏北地区": a region is no city
+    "town": (
+        re.compile(r"哪个市|哪(?:个|座|些|几个)城市"),
+        re.compile(r"[\u4e00-\u9fff]{1,6}?(?<![全我本该各])市|" + "|".join(sorted(KNOWN_PLACES - REGIONS, key=len, reverse=True))),
     ),
     # a web address, never a sentence merely naming the platform ("平台的网址是多少")
     "web": (

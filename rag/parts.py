@@ -49,7 +49,7 @@ _TOPIC = re.compile(
 _HOW_MANY = re.compile(r"(?:几|多少)\s*(?:个|大)?(?:部分|方面|条|项|点(?=建议|意见|对策|措施|问题))"
                        r"(?!\S{0,3}(?:企业|项目|工厂|家))")
 _PARTS_OF_A_LETTER = re.compile(r"(?:几|多少)\s*(?:个|大)?(?:部分|方面)")
-_ATTACHMENT_Q = re.compile(r"附件(?:是|叫|名)|(?:哪个|什么)附件|附件.{0,6}(?:哪个|什么)(?:文件)?")
+_ATTACHMENT_Q = re.compile(r"附件(?:是|叫|名)|(?:哪个|什么)附件|附件.{0,6}(?:哪个|什么)(?:文件)?|有附件|有没有附件|附件吗")
 _LABELS = {"problems": "所列问题", "situation": "所述现状", "points": "对策建议", "reply": "答复"}
 
 

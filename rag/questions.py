@@ -46,14 +46,24 @@ _GENERIC_PLACES = frozenset("我国 全国 中国 我省 我市 全省 全市 �
 _GENERIC_ORGS = frozenset("科研所 科研院所 研究所 研究院 高校 大学 学校 联合体 新兴产业 大力开展 企业 政府".split())
 
 
-def _read_places() -> frozenset[str]:
-    """rag/data/places.txt: place names jieba often tags as common nouns (合肥 n)."""
+def _read_places() -> tuple[frozenset[str], frozenset[str]]:
+    """rag/data/places.txt: place names jieba often tags as common nouns (合肥 n); and those of
+    them under its "# 区域" heading, regions that are no city (苏北, 长三角)."""
     path = Path(__file__).resolve().parent / "data" / "places.txt"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
+    names: set[str] = set()
+    regions: set[str] = set()
+    heading = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            heading = line
+            continue
+        names.update(line.split())
+        if heading.startswith("# 区域"):
+            regions.update(line.split())
+    return frozenset(names), frozenset(regions)
 
 
-KNOWN_PLACES = _read_places()
+KNOWN_PLACES, REGIONS = _read_places()
 
 
 @dataclass

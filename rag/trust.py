@@ -260,8 +260,8 @@ class TrustRules:
     kind_below = 0.6
     weak_novelty = 0.1  # ...and must say something the question does not ("陆惠芬代表:")
     forms: tuple[str, ...] = (
-        "unit", "money", "age", "year", "share", "years", "contact", "address", "month", "day", "dept", "district",
-        "city", "company", "web",
+        "unit", "money", "age", "year", "share", "rate", "years", "contact", "address", "month", "day", "dept", "district",
+        "city", "town", "company", "web",
     )  # rag/cues.ASKED_FORMS; web: held-out +1 refused, no answer lost, CMRC trial ±0
     members = True  # "那7家…分别是哪几家" must be answered by a list of them (rag/members.py)
     key_terms = 0  # >0: the question's rarest words that must be in the evidence (measured: hurts, off)

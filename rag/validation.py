@@ -28,10 +28,14 @@ def validate_question(question: object, max_chars: int = 500) -> str:
 
     >>> validate_question("４８２号建议是谁提出的？"), validate_question("ＡＩ　大模型")
     ('482号建议是谁提出的？', 'AI 大模型')
+    >>> validate_question("482号建议 是 谁 提 出 的")
+    '482号建议是谁提出的'
+
     """
     if not isinstance(question, str) or not question.strip():
         raise InputError("请输入问题。")
     q = " ".join(question.translate(FULL_WIDTH).split())
+    q = _join_spaced(q)
     if len(q) > max_chars:
         raise InputError(f"问题过长（{len(q)} 字），请精简到 {max_chars} 字以内，或拆成几个问题。")
     if not re.search(r"\w", q):  # "？？？" or "<>" alone: nothing to search for
@@ -50,6 +54,24 @@ def validate_question(question: object, max_chars: int = 500) -> str:
 
 
 _HAN = r"[\u3400-\u9fff]"
+
+
+def _join_spaced(q: str) -> str:
+    """"482号建议 是 谁 提 出 的" typed a character at a time: a lone Chinese character is joined to
+    its Chinese neighbours; a space between words ("AI大模型 应用") stays.
+
+    >>> _join_spaced("482号建议 是 谁 提 出 的"), _join_spaced("AI大模型 应用")
+    ('482号建议是谁提出的', 'AI大模型 应用')
+    """
+    parts = q.split(" ")
+    out = parts[:1]
+    for p in parts[1:]:
+        lone = len(p) == 1 or len(out[-1]) == 1
+        if lone and re.match(_HAN, p) and re.search(_HAN + "$", out[-1]):
+            out[-1] += p
+        else:
+            out.append(p)
+    return " ".join(out)
 # A question that is only a number: the answerer (rag/answering.py) strips these characters and
 # gives the record card when BARE_NUMBER ("482", "第482号", "482号建议") matches the rest.
 # _NUMBER_ALONE is the same shape with any number of digits: "123456" is no proposal number.

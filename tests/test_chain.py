@@ -157,3 +157,10 @@ def test_a_first_question_that_names_nothing_asks_for_more(assistant, question):
 @pytest.mark.parametrize("question", ["苏州有几家灯塔工厂？", "482号建议是谁提出的？", "灯塔工厂有几家？", "灯塔工厂一共有多少家"])
 def test_complete_questions_are_not_taken_for_fragments(assistant, question):
     assert not assistant.ask(question).refused
+
+
+def test_spaces_between_chinese_characters_are_dropped(assistant):
+    """"482号建议 是 谁 提 出 的" (a QA tester's input) is the question without them."""
+    assert validate_question("482号建议 是 谁 提 出 的") == "482号建议是谁提出的"
+    assert "胡伏原" in assistant.ask("482号建议 是 谁 提 出 的").text
+    assert validate_question("AI 大模型") == "AI 大模型"  # between a letter and a character it stays

@@ -154,3 +154,9 @@ def test_a_detail_asked_of_a_point_is_quoted_from_its_body(assistant):
     assert len(a.citations) == 2 and "绿色智慧" in a.citations[1].quote
     # a question about the point itself still gets its heading alone
     assert len(assistant.ask("482号建议第四条对策讲的是什么？").citations) == 1
+
+
+@pytest.mark.parametrize("question", ["482号建议有附件吗？", "482号建议有没有附件？"])
+def test_whether_there_is_an_attachment_names_it(assistant, question):
+    a = assistant.ask(question)
+    assert not a.refused and "482号提案的答复.doc" in a.text

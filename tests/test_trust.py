@@ -72,6 +72,12 @@ def test_a_question_in_the_units_the_source_counts_in_is_answered(assistant):
         ("商业化载人飞行在哪些城市探索？", "一些地方探索无人机送货、商业化载人飞行等低空经济。", False),
         ("集装箱船船长多少米？", "全球最大级别的24116TEU超大型集装箱船系列3号船成功下水。", False),
         ("集装箱船船长多少米？", "船长399.99米。", True),
+        # a rate asked is a percentage or a multiple, not the level (QA tester's wrong answer)
+        ("2023年苏州规上工业总产值增速是多少？", "苏州规上工业总产值保持4万亿元以上量级", False),
+        ("数字经济核心产业增加值的增幅是多少？", "比上年提高0.4个百分点", True),
+        # a region is no city: "苏北地区" does not say which city (QA tester's wrong answer)
+        ("洋河酒厂在哪个城市？", "苏北地区共获得…其中洋河酒厂项目被列入名单", False),
+        ("洋河酒厂在哪个城市？", "宿迁市洋河酒厂项目被列入名单", True),
     ],
 )
 def test_the_form_of_answer_asked_for_must_be_in_the_evidence(question, evidence, shown):
