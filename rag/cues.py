@@ -263,6 +263,28 @@ def names_month(entity: str, text: str) -> bool:
     return year in text and re.search(rf"(?<!\d{{4}}年)(?<!\d)0?{month}月", text) is not None
 
 
+# A number as an answer states it: digits, a numeral with its counter or unit ("两种", "三成"),
+# a share in words.  Not 一 inside a word ("这一主线", "进一步"), which _ANY_NUMBER lets pass.
+_STATED_NUMBER = re.compile(
+    r"\d+(?:\.\d+)?|[数几][十百千万亿]|[一二两三四五六七八九十百千万亿]+\s*(?:多|余)?[个家项件名所座条种类批位次倍年元万亿岁]"
+    r"|[一二三四五六七八九十]成|一半|百分之|半数|过半|全部|全覆盖|首位|第[一二三四五六七八九十]"
+)
+
+
+def states_number(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` states a number ``question`` does not: "苏州市工信局有几个处室" is not
+    answered by "局长万利表示,苏州将紧紧围绕…这一主线".
+
+    >>> states_number("有几个处室？", "局长表示,苏州将围绕这一主线"), states_number("有几个处室？", "内设12个处室")
+    (False, True)
+    >>> states_number("482号建议提到几家企业？", "思必驰等4家企业"), states_number("482号建议提到几家？", "482号建议")
+    (True, False)
+    """
+    asked = set(re.findall(r"\d+(?:\.\d+)?", question))  # whole numbers: "4家" is news beside 482号
+    return any(m.group(0) not in asked if m.group(0)[0].isdigit() else m.group(0) not in question
+               for m in _STATED_NUMBER.finditer(sentence))
+
+
 def has_kind(q: Question, text: str) -> bool:
     """Whether ``text`` holds the kind of answer a number/date/person question asks for,
     beyond what the question itself says ("建议号：482" is no answer to a phone number).

@@ -616,3 +616,11 @@ def test_a_unit_named_after_its_document_is_the_unit_alone(assistant):
 
     assert analyse("1002号答复函中省科技厅做了哪些工作？").orgs == ["科技厅"]
     assert not assistant.ask("1002号答复函中省科技厅做了哪些工作？").refused
+
+
+@pytest.mark.parametrize("question", ["苏州市工信局有几个处室？", "上海科技专家信息库目前收录了多少名专家？"])
+def test_a_number_asked_must_be_stated_in_the_sentence(assistant, question):
+    """A well-covered sentence with no number ("局长万利表示…这一主线") is no answer to 几个/多少
+    (a QA tester's wrong answer; heldout13's unanswerable question)."""
+    assert assistant.ask(question).refused
+    assert not assistant.ask("苏州有几家灯塔工厂？").refused
