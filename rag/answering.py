@@ -45,7 +45,7 @@ from rag.parts import answer_part, headed_by, points_at
 from rag.plans import answer_plans, asks_plans
 from rag.questions import Question, analyse
 from rag.refs import arabic_numbers
-from rag.subpoints import section_topic, sub_nth
+from rag.subpoints import asks_items, section_topic, sub_nth
 
 NOT_FOUND = "资料中未找到"
 
@@ -122,7 +122,7 @@ class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
         about_doc = q.field or q.number or points_at(q.text) or asks_whole(q.text) or asks_plans(q.text)
         named = self._docs_named(q) if about_doc else []
         # "在“大力发展智能制造”这一节里…第三项": a reply letter named by its section's heading
-        named = named or (headed_by(section_topic(q.text), docs) if sub_nth(q.text) else [])
+        named = named or (headed_by(section_topic(q.text), docs) if sub_nth(q.text) or asks_items(q.text) else [])
         # the part of a document pointed at ("第一点", "讲X的那一部分标题") before its fields ("标题")
         meta = answer_date_order(q.text, docs) or answer_part(q.text, named) or answer_plans(q.text, named)
         meta = meta or self.answer_from_metadata(q, named)

@@ -32,7 +32,7 @@ from rag.proposals import (
     reply_field,
     reply_sections,
 )
-from rag.subpoints import items, section_nth, section_topic, sub_nth
+from rag.subpoints import asks_items, items, section_nth, section_topic, sub_nth
 
 _NTH = re.compile(
     r"(?:第(?P<n>\d{1,2}|[一二三四五六七八九十]{1,3})|(?P<last>最后一))(?:大|个)?(?:方面|点|条|项|部分|节|问题|建议|措施)"
@@ -129,7 +129,8 @@ def headed_by(topic: str | None, docs) -> list[Document]:
 def _sub_item(question: str, doc: Document) -> Answer | None:
     """Item M (一是, 二是…) of the reply section the question names by number or topic."""
     m = sub_nth(question)
-    if m is None or doc.kind != "答复函":
+    every = m is None and asks_items(question)
+    if (m is None and not every) or doc.kind != "答复函":
         return None
     run = reply_sections(doc)
     n, topic = section_nth(question), section_topic(question)
@@ -138,6 +139,8 @@ def _sub_item(question: str, doc: Document) -> Answer | None:
         return None
     found = items(doc.text, section.start, section.end)
     where = f"第{section.n}部分“{one_line(section.heading)}”"
+    if every:
+        return _all_items(question, doc, where, found) if found else None
     if m > len(found):
         return _past_the_end(question, doc, run, f"{where}只列了{len(found)}项") if found else None
     where = f"《{doc.title}》{where}"
@@ -147,6 +150,14 @@ def _sub_item(question: str, doc: Document) -> Answer | None:
     cite = make_citation(1, doc, a, body[1] if body else _SENTENCE.match(doc.text, a).end())
     text = f"{where}中列了{len(found)}项，第{m}项是：{one_line(cite.quote)}[1]"
     return Answer(question=question, text=text, citations=[cite])
+
+
+def _all_items(question: str, doc: Document, where: str, found: list[tuple[int, int]]) -> Answer:
+    """Each item of a section by its first sentence, cited: "…中列了4项：1. 一是…[1]"."""
+    cites = [make_citation(i + 1, doc, a, _SENTENCE.match(doc.text, a).end()) for i, (a, _) in enumerate(found)]
+    lines = [f"《{doc.title}》{where}中列了{len(found)}项："]
+    lines += [f"{c.n}. {one_line(c.quote)}[{c.n}]" for c in cites]
+    return Answer(question=question, text="\n".join(lines), citations=cites)
 
 
 _DETAIL = re.compile(r"具体|详细|内容|怎么说|怎么写|讲了什么|说了什么|讲什么|写了什么")

@@ -47,6 +47,20 @@ def sub_nth(question: str) -> int | None:
     return ordinal(m.group("n")) if m else None
 
 
+# every item of the section: "第一部分有哪几项工作", "X那部分列了哪些举措", "…共几项"
+_ALL_ITEMS = re.compile(r"哪几项|哪些(?:工作|举措|措施|做法|方面|内容)|几项|列了哪些|有哪些")
+
+
+def asks_items(question: str) -> bool:
+    """Whether the question asks for all the items of a section it names.
+
+    >>> asks_items("1002号答复函第一部分有哪几项工作？"), asks_items("答复函第一部分讲了什么？")
+    (True, False)
+    """
+    named = _SECTION_NTH.search(question) or _SECTION_TOPIC.search(question)
+    return bool(named and _ALL_ITEMS.search(question, named.end()))
+
+
 def section_nth(question: str) -> int | None:
     """The section number named ("第一部分" → 1), or None."""
     m = _SECTION_NTH.search(question)

@@ -160,3 +160,13 @@ def test_a_detail_asked_of_a_point_is_quoted_from_its_body(assistant):
 def test_whether_there_is_an_attachment_names_it(assistant, question):
     a = assistant.ask(question)
     assert not a.refused and "482号提案的答复.doc" in a.text
+
+
+@pytest.mark.parametrize(
+    "question", ["1002号答复函第一部分有哪几项工作？", "在“大力发展智能制造”这一节里，省工信厅列了哪些举措？"]
+)
+def test_all_the_items_of_a_section_are_listed_each_cited(assistant, question):
+    """A QA tester's wrong answer: "第一部分有哪几项工作" got the section's heading alone."""
+    a = assistant.ask(question)
+    assert "列了4项" in a.text and len(a.citations) == 4
+    assert [c.quote[:2] for c in a.citations] == ["一是", "二是", "三是", "四是"]
