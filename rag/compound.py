@@ -10,6 +10,8 @@
     ['118号建议的承办单位分别是什么？', '482号建议的承办单位分别是什么？']
     >>> split_question("118号建议、482号建议和1002号建议分别由哪个单位办理？")[2]
     '1002号建议分别由哪个单位办理？'
+    >>> split_question("1002号建议和482号建议的答复单位有什么不同？")
+    ['1002号建议的答复单位有什么不同？', '482号建议的答复单位有什么不同？']
     >>> split_question("482号建议的建议人和答复时间")
     ['482号建议的建议人', '482号建议的答复时间']
     >>> split_question("苏州有几家灯塔工厂？")
@@ -36,14 +38,19 @@ _NUMBER = re.compile(r"(?<!\d)(\d{1,5})(?!\d)")
 COMPARES = re.compile(r"哪个|哪一个|谁更|更早|更晚|更多|区别|不同|相同|共同|比较|对比")
 
 
+# "118号和482号建议的答复单位有什么不同": each proposal's field, given side by side, is the answer
+_FIELD_CONTRAST = re.compile(f"(?:{'|'.join(map(re.escape, (c for _, cues in FIELD_CUES for c in cues if len(c) >= 2)))})"
+                             r".{0,6}(?:有什么|有何|有哪些)?(?:不同|区别|差别|一样|相同)")
+
+
 def compares(part: str) -> bool:
     """One question about several things together ("哪个答复得更早"), not each on its own; with
     分别 ("分别由哪个单位办理") each is asked on its own.
 
-    >>> compares("哪个答复得更早？"), compares("分别由哪个单位办理？")
-    (True, False)
+    >>> compares("哪个答复得更早？"), compares("分别由哪个单位办理？"), compares("答复单位有什么不同？")
+    (True, False, False)
     """
-    return bool(COMPARES.search(part)) and "分别" not in part
+    return bool(COMPARES.search(part)) and "分别" not in part and not _FIELD_CONTRAST.search(part)
 _PROPOSAL = re.compile(r"(?<!\d)(\d{1,5})\s*号")
 MIN_PART = 4
 

@@ -579,3 +579,17 @@ def test_a_bracketed_proposal_number_scopes_the_question(assistant, question, sa
     wrong answer): the bracket is the question's scope, not a part of its own."""
     a = assistant.ask(question)
     assert not a.refused and says in a.text and not_says not in a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "both"),
+    [
+        ("1002号建议和482号建议的答复单位有什么不同？", ("江苏省工业和信息化厅", "苏州市工业和信息化局")),
+        ("118号和482号建议的主办单位一样吗？", ("《关于“人工智能+产业”", "《关于从科教维度")),
+    ],
+)
+def test_a_field_contrasted_across_proposals_gives_each_ones(assistant, question, both):
+    """"…的答复单位有什么不同" is answered with both units side by side, each cited (a QA
+    tester's wrong answer: only 1002's was given)."""
+    a = assistant.ask(question)
+    assert all(s in a.text for s in both) and len(a.citations) == 2
