@@ -39,6 +39,7 @@ from rag.documents import Answer, Citation, Hit
 from rag.enumeration import answer_enumeration
 from rag.extraction import Scored, SentenceExtractor
 from rag.fields import FieldAnswers
+from rag.mentions import answer_mentions
 from rag.ordering import answer_date_order
 from rag.overview import answer_overview, asks_whole
 from rag.parts import answer_part, headed_by, points_at
@@ -127,6 +128,7 @@ class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
         meta = answer_date_order(q.text, docs) or answer_part(q.text, named) or answer_plans(q.text, named)
         meta = meta or self.answer_from_metadata(q, named)
         meta = meta or answer_overview(q.text, named, docs) or answer_catalog(q.text, docs)
+        meta = meta or answer_mentions(q.text, docs)
         meta = meta or answer_enumeration(q.text, docs, q.places)
         if meta is not None:
             return meta

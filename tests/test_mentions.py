@@ -1,0 +1,21 @@
+"""Which documents mention a term: every one, each with its sentence cited (rag/mentions.py)."""
+
+import pytest
+
+
+def test_every_document_mentioning_the_term_is_named(assistant):
+    """A QA tester's wrong answer: "哪些文件提到了灯塔工厂" named 482 only; 118 has it too."""
+    a = assistant.ask("哪些文件提到了灯塔工厂？")
+    assert "2份文件" in a.text and len(a.citations) == 2
+    assert all("灯塔工厂" in c.quote for c in a.citations)
+    assert {c.doc_id[:3] for c in a.citations} == {"118", "482"}
+
+
+@pytest.mark.parametrize("question", ["“缺芯少核”在哪些文件里出现过？", "哪几份材料提到了缺芯少核？"])
+def test_the_term_may_come_first_or_last(assistant, question):
+    a = assistant.ask(question)
+    assert not a.refused and len(a.citations) == 1 and "缺芯少核" in a.citations[0].quote
+
+
+def test_a_term_no_document_holds_is_refused(assistant):
+    assert assistant.ask("哪些文件提到了量子计算？").refused
