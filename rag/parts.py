@@ -22,6 +22,7 @@ import re
 import jieba
 
 from rag.citations import make_citation, one_line
+from rag.cue_words import FIELD_CUES
 from rag.documents import Answer, Document
 from rag.proposals import (
     ABOUT,
@@ -49,13 +50,20 @@ _TOPIC = re.compile(
 _HOW_MANY = re.compile(r"(?:几|多少)\s*(?:个|大)?(?:部分|方面|条|项|点(?=建议|意见|对策|措施|问题))"
                        r"(?!\S{0,3}(?:企业|项目|工厂|家))")
 _PARTS_OF_A_LETTER = re.compile(r"(?:几|多少)\s*(?:个|大)?(?:部分|方面)")
+_LABEL_LINE = re.compile(r"[^\W\d_]{1,16}\s*[:：]")  # "承办单位:" heads the fields below it
+_ENDING_WORDS = re.compile(
+    r"结尾|结束语|结语|末尾|最后一段|最后|怎么|什么|哪些|哪几|写道|写了|说了|提到|报道|新闻|评论|文章|答复函|答复|建议|提案|那篇|这篇"
+    r"|\d+\s*号|[的了是在中里？?，,。]"
+)
+_ENDING_Q = re.compile(r"结尾|结束语|结语|末尾|最后一段|最后(?:是)?怎么(?:写|说)")
 _ATTACHMENT_Q = re.compile(r"附件(?:是|叫|名)|(?:哪个|什么)附件|附件.{0,6}(?:哪个|什么)(?:文件)?|有附件|有没有附件|附件吗")
 _LABELS = {"problems": "所列问题", "situation": "所述现状", "points": "对策建议", "reply": "答复"}
 
 
 def points_at(question: str) -> bool:
     """Whether the question points at a part or an attachment (a quick test)."""
-    return bool(_ATTACHMENT_Q.search(question) or _NTH.search(question) or _TOPIC.search(question)
+    return bool(_ATTACHMENT_Q.search(question) or _ENDING_Q.search(question) or _NTH.search(question)
+                or _TOPIC.search(question)
                 or _HOW_MANY.search(question))
 
 
@@ -83,6 +91,8 @@ def answer_part(question: str, named: list[Document]) -> Answer | None:
         return None
     if _ATTACHMENT_Q.search(question):
         return next((a for a in (attachment(question, d) for d in named) if a is not None), None)
+    if _ENDING_Q.search(question) and not any(c in question for _, cues in FIELD_CUES for c in cues):
+        return ending(question, named[0])  # "…末尾署名的责任编辑是谁" asks the editor field
     sub = next((a for a in (_sub_item(question, d) for d in named) if a is not None), None)
     if sub is not None:  # "第一部分的“二是”": an item inside a section (rag/subpoints.py)
         return sub
@@ -248,6 +258,29 @@ def _about(run: list[Recommendation], topic: str, in_heading: bool = False) -> R
     if in_heading and not all(t in best.heading for t in terms):
         return None
     return best if score(best) >= len(terms) else None
+
+
+def ending(question: str, doc: Document) -> Answer | None:
+    """The last paragraph of the text, before the page's fields and the signature ("感谢您提出的
+    宝贵意见…" of a reply letter)."""
+    tail = len(doc.text) * 0.6  # fields standing at the end of the page: 承办单位, 落款, 来源, 作者…
+    end = min((f.start for f in doc.meta.values() if f.start >= tail), default=len(doc.text))
+    paragraphs = [m for m in re.finditer(r"[^\n]+", doc.text[:end])
+                  if m.group(0).strip(" \t(（") and not _LABEL_LINE.fullmatch(m.group(0).strip())]
+    if not paragraphs:
+        return None
+    last = paragraphs[-1]
+    a, b = last.start() + len(last.group(0)) - len(last.group(0).lstrip()), last.end()
+    # a page that keeps the whole text in one paragraph: its last sentence
+    sentences = [m for m in _SENTENCE.finditer(doc.text, a, b) if m.group(0).strip()]
+    if b - a > 200 and sentences:
+        a = sentences[-1].start() + len(sentences[-1].group(0)) - len(sentences[-1].group(0).lstrip())
+    # "新闻末尾的免责声明说…哪个网站": a detail the closing text does not hold is not answered by it
+    asked = {w for w in jieba.lcut(_ENDING_WORDS.sub(" ", question)) if len(w) >= 2}
+    if asked and not any(w in doc.text[a:b] for w in asked):
+        return None
+    cite = make_citation(1, doc, a, b)
+    return Answer(question=question, text=f"《{doc.title}》的结尾写道：{one_line(cite.quote)}[1]", citations=[cite])
 
 
 def attachment(question: str, doc: Document) -> Answer | None:

@@ -96,6 +96,10 @@ _NAMES_THE_DOC = re.compile(r"(?:建议|提案|答复函?|文章|评论|新闻|�
 _PROPOSER_UNIT = re.compile(r"^(?!.*(?:主办|承办|协办|牵头|办理|答复)).*(?:建议人|提案人|提出人|领衔人)")
 
 
+# "1002号建议是哪一年的", "482号建议是什么时候的": the document's date, no act named
+_DATE_OF_DOC = re.compile(r"^\D{0,4}\d{1,5}\s*号(?:建议|提案|答复函?)?(?:是)?(?:哪一?年|什么时候|何时|哪天)的[？?。]*$")
+
+
 # "118号建议是哪个单位提的": who filed it, though it asks for a unit
 _FILED_BY = re.compile(
     r"^(?!.*(?:主办|承办|协办|牵头|办理|答复)).*(?:哪个|哪位|哪家|哪一个|什么)(?:单位|组织|机构|党派|委员|代表)\S{0,2}"
@@ -124,6 +128,8 @@ def analyse(text: str) -> Question:
         q.want = "general"  # "苏州和北京谁的企业多": a comparison of the two, not a person
     if q.field is None and q.want == "date" and (q.number or DOC_REF.search(text)):
         q.field = _first_cue(text, DATE_FIELD_CUES)
+    if q.field is None and q.number and _DATE_OF_DOC.search(text):
+        q.field = "reply_date"  # "1002号建议是哪一年的": its date (a reply letter's is its signature's)
     if q.field and q.want == "reason":
         q.field = None  # "为什么…办理结果定为已经解决": a field holds a value, never why
     if q.field in ("proposer", "author"):

@@ -170,3 +170,22 @@ def test_all_the_items_of_a_section_are_listed_each_cited(assistant, question):
     a = assistant.ask(question)
     assert "列了4项" in a.text and len(a.citations) == 4
     assert [c.quote[:2] for c in a.citations] == ["一是", "二是", "三是", "四是"]
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("1002号答复函结尾怎么写的？", "感谢您提出的宝贵意见"),  # before the signature (a QA tester's)
+        ("118号建议的结尾写了什么？", "培育高质量人才"),  # the last sentence, before the page's fields
+        ("那篇新闻的结尾怎么说？", "正向着“智造之城”加速迈进"),
+    ],
+)
+def test_the_ending_is_the_last_text_before_fields_and_signature(assistant, question, says):
+    a = assistant.ask(question)
+    assert not a.refused and says in a.text and "承办单位" not in a.text and "来源" not in a.text
+
+
+def test_a_detail_the_ending_does_not_hold_is_not_answered_by_it(assistant):
+    """"新闻末尾的免责声明说…哪个网站" (the disclaimer is page boilerplate, not in the text)."""
+    assert "结尾写道" not in assistant.ask("新闻末尾的免责声明说这篇文章是在哪个网站上由用户上传的？").text
+    assert "编辑是曹子健" in assistant.ask("马一德那篇评论文章末尾署名的责任编辑是谁？").text
