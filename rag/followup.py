@@ -127,6 +127,9 @@ def condense_by_rules(question: str, history: History) -> str:
     m = _PRONOUN.match(question)
     if m:
         subject = subject_of(history)
+        person = _person_answered(history) if m.group("p") in _PERSON_PRONOUN else ""
+        if person and not subject:  # "新年第一会上谁提出了目标任务？" "…刘小涛指出…" "他是什么职务？"
+            return f"{person}{question[m.end():]}"
         if subject:
             rest = question[m.end() :].lstrip("的")
             if m.group("p") in _PERSON_PRONOUN:
@@ -150,7 +153,18 @@ def condense_by_rules(question: str, history: History) -> str:
         subject = subject_of(history)  # "第三条具体怎么说的？", "什么时候答复的？": the same document's
         if subject:
             return f"{subject}{'' if _OPENS_WITH_ASKING.match(question) else '的'}{question}"
+    if _ELLIPTIC.fullmatch(question.strip()):  # "苏州有几家灯塔工厂？" "全国排第几？": of the same
+        return f"{previous.rstrip('？?。 ')}，{question}"
     return question
+
+
+# A short follow-up that only asks more of the same thing: its rank, share, change or total
+_ELLIPTIC = re.compile(
+    r"(?:那|那么)?(?:在)?(?:全国|全省|全市|国内)?(?:排名?|排在|位居|居)?第几[名位]?[？?。]*"
+    r"|(?:那|那么)?占(?:全国|全省|全市)(?:的)?(?:比例|比重)?(?:是|为)?(?:多少|几成|百分之几)?[？?。]*"
+    r"|(?:那|那么)?(?:比上一?年|同比)?(?:增长|增加|提高)了?多少[？?。]*"
+    r"|(?:那|那么)?(?:一共|总共|累计)(?:有)?多少[？?。]*"
+)
 
 
 _OPENS_WITH_ASKING = re.compile(r"什么时候|何时|哪天|哪年|谁|是|由|在|哪个|哪些|几|是否|有没有|有无")

@@ -56,15 +56,31 @@ def _is_name(word: str) -> bool:
 
 
 def _similar_span(text: str, new: str) -> str:
-    """The first span of ``text`` as long as ``new``, differing but sharing its first or last char."""
+    """What ``new`` stands for in ``text``: a word sharing its last character and about its length
+    (国家级 for 省级), else the first span as long as ``new`` sharing its first or last character
+    (苏南 for 苏北, 2023年 for 2024年) that does not open with a counter or particle ("个战略性产业").
+
+    >>> _similar_span("苏州有多少家国家级绿色工厂？", "省级"), _similar_span("广东有多少个战略性产业集群？", "高新技术企业")
+    ('国家级', '')
+    """
     n = len(new)
     if n < 2:
         return ""
+    if not re.search(r"\d", new):
+        import jieba
+
+        for w in jieba.lcut(text):
+            if w != new and abs(len(w) - n) <= 1 and w[-1] == new[-1] and _same_kind(w, new):
+                return w
     for i in range(len(text) - n + 1):
         span = text[i : i + n]
-        if span != new and (span[0] == new[0] or span[-1] == new[-1]) and _same_kind(span, new):
+        if span != new and (span[0] == new[0] or span[-1] == new[-1]) and _same_kind(span, new) \
+                and not _OPENS_WITH_FUNCTION_WORD.match(span):
             return span
     return ""
+
+
+_OPENS_WITH_FUNCTION_WORD = re.compile(r"[个家项件名位座条种类批的了在有是和与及]")
 
 
 def _same_kind(a: str, b: str) -> bool:

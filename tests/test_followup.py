@@ -149,3 +149,19 @@ def test_he_after_who_is_the_person_the_answer_named():
     # after "who filed it", 他 still stands for the document
     filed = [("482号建议是谁提出的？", "……建议人是胡伏原。[1]")]
     assert condense_by_rules("他提了哪些对策建议？", filed) == "482号建议提了哪些对策建议？"
+
+
+@pytest.mark.parametrize(
+    ("previous", "answer", "question", "standalone"),
+    [
+        # QA tester's follow-ups that were left as they were, or garbled
+        ("苏州有几家灯塔工厂？", "其中,集聚“灯塔工厂”7家,数量位居全国第一[1]", "全国排第几？", "苏州有几家灯塔工厂，全国排第几？"),
+        ("新年第一会上谁提出了目标任务？", "省委常委、苏州市委书记刘小涛指出,要牢牢把握…[1]", "他是什么职务？",
+         "刘小涛是什么职务？"),
+        ("苏州有多少家国家级绿色工厂？", "国家级绿色工厂77家[1]", "省级的呢？", "苏州有多少家省级绿色工厂？"),
+        ("广东有多少个战略性产业集群？", "广东20个战略性产业集群[1]", "高新技术企业呢？", "广东有多少个高新技术企业？"),
+        ("苏州有几家灯塔工厂？", "7家[1]", "占全省比例多少？", "苏州有几家灯塔工厂，占全省比例多少？"),
+    ],
+)
+def test_short_follow_ups_carry_the_previous_question(previous, answer, question, standalone):
+    assert condense_by_rules(question, [(previous, answer)]) == standalone
