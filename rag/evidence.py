@@ -138,6 +138,16 @@ class EvidenceFinder:
                          and not _in_place(w, named))
         return [t for t, _ in counts.most_common(n)]
 
+    def unnamed_subject(self, heading: str) -> list[str]:
+        """The heading's nouns that no indexed text holds (地铁, 票务 in a corpus on manufacturing):
+        the point is about something the corpus never names, whatever words it shares."""
+        import jieba.posseg as pseg  # slow to import: only drafts need part-of-speech tags
+
+        named = places(heading)
+        vocab = self.index.bm25.vocab
+        return [w for w, flag in pseg.lcut(heading) if flag in ("n", "nz", "nt") and len(w) >= 2
+                and w not in GENERIC and not _in_place(w, named) and w not in vocab]
+
     def headings(self, doc: Document) -> list[tuple[int, int]]:
         if doc.doc_id not in self._heads:
             self._heads[doc.doc_id] = [(s, e) for s, e in split_sentences(doc.text)
@@ -197,6 +207,10 @@ class EvidenceFinder:
 
     def find(self, heading: str, body: str = "", limit: int = 3, per_doc: int = 2) -> list[Sentence]:
         """The best sentences about ``heading`` (+ ``body``), best first, above the threshold."""
+        unnamed = self.unnamed_subject(heading)
+        if unnamed:  # "加大省级财政对苏北地铁建设的补助": no text names 地铁, so none is about it
+            self.elsewhere_only = []
+            return []
         head, rest = self.key_terms(heading, body), self.terms(body)
         central = self.central_terms(heading, body)
         scored = []

@@ -347,3 +347,16 @@ def test_a_quoted_heading_nests_its_own_quotes_as_single_ones(assistant):
     assert "“以‘人工智能+场景牵引’健全行业应用生态”" in md
     assert "“以“" not in md
     assert "### 二、以“人工智能+场景牵引”健全行业应用生态" in md  # the heading itself keeps its quotes
+
+
+def test_a_point_on_something_no_document_names_is_left_to_the_drafter(assistant, tmp_path):
+    """A QA tester's proposal on 苏北地铁: "加大省级财政对苏北地铁建设的补助" had been filled with
+    "引导企业持续加大研发投入…省级企业技术中心" (sharing 加大 and 省级). No text names 地铁."""
+    from rag.drafting import draft_reply
+
+    path = tmp_path / "p3.txt"
+    path.write_text("建议人：王芳代表\n建议号：1500\n标题：关于加快苏北地区地铁建设的建议\n建议内容：\n"
+                    "苏北地区城市轨道交通发展滞后。建议：\n一、加快苏北地区地铁规划审批。\n"
+                    "二、加大省级财政对苏北地铁建设的补助。\n三、推动苏北与苏南地铁票务互联互通。\n", encoding="utf-8")
+    draft = draft_reply(assistant, str(path))
+    assert not draft.citations and draft.markdown().count("〔待补：资料库中未找到") == 3
