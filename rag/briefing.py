@@ -25,6 +25,7 @@ from rag.drafting import DraftError, fill, with_marker
 from rag.evidence import EvidenceFinder, year_of
 from rag.figures import FIGURE_WITH_UNIT
 from rag.lexical import bigrams, words
+from rag.questions import expand
 from rag.render import Block, Draft, load_snippets, tidy_date
 
 DEFAULTS = {
@@ -67,6 +68,11 @@ class Found:
 def topic_terms(finder: EvidenceFinder, topic: str) -> dict[str, float]:
     """Words of the topic (bigrams when it has none), weighted by IDF."""
     ws = {w for w in words(topic) if len(w) >= 2 and not re.fullmatch(r"[\d.%]+", w)} or set(bigrams(topic))
+    if len(ws) == 1:  # "人才培养" is one word: "培养…人才" and "人才培养规模" are both about it
+        import jieba
+
+        parts = {w for w in jieba.lcut_for_search(topic) if len(w) >= 2} - ws
+        ws = parts if len(parts) >= 2 else ws  # (terms are matched as substrings: 人才 in 人才培养)
     return {w: max(finder.index.bm25.idf(w), 0.2) for w in ws}
 
 
@@ -121,10 +127,11 @@ def brief(assistant, topic: str) -> Draft:
         raise DraftError(f"主题“{topic}”中没有可检索的中文词语，请用中文写主题，例如“人工智能+制造业”。")
     snip = load_snippets(Path(assistant.settings.prompts_dir) / "briefing.md", DEFAULTS)
     finder = EvidenceFinder(assistant, k=40)
-    found = relevant_sentences(finder, topic)
+    found = relevant_sentences(finder, expand(topic))  # "AI" is searched as 人工智能
     docs = list(dict.fromkeys(f.doc.doc_id for f in found))
     values = {"topic": topic, "n_docs": str(len(docs)), "n_sentences": str(len(found))}
-    draft = Draft(title=fill(snip["title"], **values), blocks=[], sources_heading="引用来源")
+    draft = Draft(title=fill(snip["title"], **values), blocks=[], sources_heading="引用来源",
+                  problems_heading="编写提示（印发前删除）")
     if not found:
         draft.blocks.append(Block("p", fill(snip["empty"], **values)))
         draft.problems.append(f"资料库中没有关于“{topic}”的内容。")

@@ -56,6 +56,7 @@ class Draft:
     problems: list[str] = field(default_factory=list)  # failed figures, gaps, warnings
     subtitle: str = ""
     sources_heading: str = "附：引用来源"
+    problems_heading: str = "起草提示（定稿前删除）"  # a briefing's: 编写提示
 
     @property
     def sections(self) -> list[str]:
@@ -193,7 +194,7 @@ def to_markdown(d: Draft) -> str:
         out.append(f"## {d.sources_heading}")
         out.append("\n".join(source_line(c) for c in d.citations))
     if d.problems:
-        out.append("## 起草提示（定稿前删除）")
+        out.append(f"## {d.problems_heading}")
         out.append("\n".join(f"- {p}" for p in d.problems))
     return "\n\n".join(out) + "\n"
 

@@ -148,7 +148,7 @@ def to_docx(d: Draft, path: Path) -> None:
             for run in p.runs:
                 run.font.size = Pt(12)
     if d.problems:
-        doc.add_heading("起草提示（定稿前删除）", level=1)
+        doc.add_heading(d.problems_heading, level=1)
         for prob in d.problems:
             doc.add_paragraph(prob, style="List Bullet")
     _page_number(doc)

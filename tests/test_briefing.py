@@ -169,3 +169,22 @@ def test_proposals_are_called_by_their_titles_word(assistant) -> None:
     # 118 and 482 are titled "…的建议", as the answers and draft headings call them
     text = brief(assistant, "人工智能").markdown()
     assert "的建议》（建议）" in text and "（提案）" not in text
+
+
+def test_a_short_form_topic_is_searched_written_out_and_notes_are_a_briefings(assistant):
+    """A QA tester's report: "AI" found one sentence (人工智能 was not searched), and a briefing
+    ended with the reply letter's 起草提示 heading."""
+    from rag.briefing import brief
+
+    md = brief(assistant, "AI").markdown()
+    assert "内容很少" not in md and "人工智能" in md
+    thin = brief(assistant, "人才培养").markdown()
+    assert "编写提示（印发前删除）" in thin and "起草提示" not in thin
+
+
+def test_a_one_word_topic_is_matched_by_its_parts(assistant):
+    """"人才培养" as one word had matched 2 sentences; "培养…人才" is about it too."""
+    from rag.briefing import brief
+
+    md = brief(assistant, "人才培养").markdown()
+    assert md.count("\n- ") >= 4
