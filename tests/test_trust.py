@@ -624,3 +624,10 @@ def test_a_number_asked_must_be_stated_in_the_sentence(assistant, question):
     (a QA tester's wrong answer; heldout13's unanswerable question)."""
     assert assistant.ask(question).refused
     assert not assistant.ask("苏州有几家灯塔工厂？").refused
+
+
+def test_our_city_names_the_city_the_document_is_about(assistant):
+    """"我市创新资源更多集中在…" (482, a Suzhou proposal) answers for 苏州 (a QA tester's false
+    refusal: 苏州 is not written near it); not for another city."""
+    assert "工业园区、昆山、吴江和高新区" in assistant.ask("苏州创新资源主要集中在哪些地区？").text
+    assert assistant.ask("北京创新资源主要集中在哪些地区？").refused
