@@ -269,8 +269,14 @@ def _named_terms(text: str) -> list[str]:
     >>> _named_terms("苏州有多少家专精特新“小巨人”企业？算力有多少PFlops？")
     ['小巨人', 'PFlops']
     """
-    return list(dict.fromkeys(_QUOTED.findall(text) + _LATIN.findall(text)))
+    latin = [w for w in _LATIN.findall(text) if w.lower() not in _ENGLISH_WORDS]
+    return list(dict.fromkeys(_QUOTED.findall(text) + latin))
 
 
+# English words a mixed question asks with ("…灯塔工厂 how many?", "…的proposer是谁"): no term
+_ENGLISH_WORDS = frozenset(
+    "how many much who whom whose what when where which why is are was were the a an of in on for to by "
+    "and or do does did proposer proposed host unit reply date replied handled".split()
+)
 _QUOTED = re.compile(r"[“\"「《]([^”\"」》]{2,12})[”\"」》]")
 _LATIN = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9.+-]*[A-Za-z0-9+](?![A-Za-z])")

@@ -594,3 +594,14 @@ def test_a_field_contrasted_across_proposals_gives_each_ones(assistant, question
     tester's wrong answer: only 1002's was given)."""
     a = assistant.ask(question)
     assert all(s in a.text for s in both) and len(a.citations) == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [("482号建议的proposer是谁？", "胡伏原"), ("118号建议的host unit是哪个？", "苏州市工业和信息化局"),
+     ("苏州灯塔工厂 how many?", "7家")],
+)
+def test_english_words_in_a_chinese_question_are_understood(assistant, question, says):
+    """A QA tester's false refusals: the English words were taken for terms the text must hold."""
+    a = assistant.ask(question)
+    assert not a.refused and says in a.text
