@@ -125,7 +125,8 @@ class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
         # "在“大力发展智能制造”这一节里…第三项": a reply letter named by its section's heading
         named = named or (headed_by(section_topic(q.text), docs) if sub_nth(q.text) or asks_items(q.text) else [])
         # the part of a document pointed at ("第一点", "讲X的那一部分标题") before its fields ("标题")
-        meta = answer_date_order(q.text, docs) or answer_part(q.text, named) or answer_plans(q.text, named)
+        # "第二部分的下一步打算": the section's plan, before the section itself
+        meta = answer_date_order(q.text, docs) or answer_plans(q.text, named) or answer_part(q.text, named)
         meta = meta or self.answer_from_metadata(q, named)
         meta = meta or answer_overview(q.text, named, docs) or answer_catalog(q.text, docs)
         meta = meta or answer_mentions(q.text, docs)

@@ -122,7 +122,8 @@ def condense_by_rules(question: str, history: History) -> str:
     if m:  # "…清单共有多少项？" + "其中苏北占多少？": asked of the whole just counted
         counted, rest = _COUNT_ASKED.search(previous), question[m.end() :]
         if counted and counted.start() > 0:
-            return f"{previous[: counted.start()]}中，{rest}"
+            head = previous[: counted.start()]
+            return f"{head}{'' if head.endswith('中') else '中'}，{rest}"  # "…清单中" + "，其中…"
         return f"{previous.rstrip('？?。 ')}，其中{rest}"
     m = _PRONOUN.match(question)
     if m:

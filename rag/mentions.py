@@ -4,8 +4,10 @@ The answer names every document whose text holds the term as written, each with 
 sentence that does, cited; so "哪些文件" is answered from the whole corpus, not from the
 five best chunks (which may all come from one document).
 
-    >>> mentioned("哪些文件提到了灯塔工厂？"), mentioned("灯塔工厂在哪几份材料里出现过？")
-    ('灯塔工厂', '灯塔工厂')
+    >>> mentioned("哪些文件提到了灯塔工厂？"), mentioned("“缺芯少核”在哪几份材料里出现过？")
+    ('灯塔工厂', '缺芯少核')
+    >>> mentioned("哪些文件提到了“1030”产业体系？")
+    '“1030”产业体系'
     >>> mentioned("苏州有几家灯塔工厂？") is None
     True
     >>> from rag.documents import Document
@@ -25,8 +27,8 @@ from rag.documents import Answer, Document
 _DOCS = r"(?:文件|文档|资料|材料|建议|提案|报道|文章|答复函?)"
 _ASKED = re.compile(
     rf"(?:哪些|哪几份|哪几篇|哪份|哪篇|几份|多少份){_DOCS}(?:里|中|里面)?(?:都)?(?:提到|提及|涉及|讲到|说到|谈到|出现)(?:了|过)?"
-    r"[“\"]?(?P<a>[^？?。，,“”\"]{2,20}?)[”\"]?(?:的内容)?[？?。]*$"
-    rf"|[“\"]?(?P<b>[^？?。，,“”\"]{{2,20}}?)[”\"]?(?:在|出现在)(?:哪些|哪几份|哪份|几份){_DOCS}(?:里|中|里面)?(?:提到|提及|出现|讲到)?(?:过)?[？?。]*$"
+    r"(?P<a>[^？?。，,]{2,24}?)(?:的内容)?[？?。]*$"
+    rf"|(?P<b>[^？?。，,]{{2,24}}?)(?:在|出现在)(?:哪些|哪几份|哪份|几份){_DOCS}(?:里|中|里面)?(?:提到|提及|出现|讲到)?(?:过)?[？?。]*$"
 )
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
@@ -34,7 +36,11 @@ _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 def mentioned(question: str) -> str | None:
     """The term a "which documents mention X" question asks about, or None."""
     m = _ASKED.search(question.strip())
-    return (m.group("a") or m.group("b")).strip() if m else None
+    if m is None:
+        return None
+    term = (m.group("a") or m.group("b")).strip()
+    # quotes around the whole term are the asker's; inside it (“1030”产业体系) they are the text's
+    return term[1:-1] if len(term) > 2 and term[0] in "“\"" and term[-1] in "”\"" else term
 
 
 def answer_mentions(question: str, docs: Iterable[Document]) -> Answer | None:

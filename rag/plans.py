@@ -17,6 +17,7 @@ import re
 from rag.citations import make_citation, one_line
 from rag.documents import Answer, Document
 from rag.proposals import reply_sections
+from rag.subpoints import section_nth
 
 # "下一步措施", "今后有什么打算", "接下来准备怎么做": the plans, asked of the whole letter
 _ASKS = re.compile(
@@ -49,6 +50,8 @@ def answer_plans(question: str, named: list[Document]) -> Answer | None:
         sections = reply_sections(doc)
         # "在强化创新载体建设部分的下一步打算": only the plans of the sections the question names
         asked = [s for s in sections if any(len(w) >= 4 and w in question for w in re.split(r"[,，、]", s.heading))]
+        n = section_nth(question)  # "第二部分的下一步打算"
+        asked = asked or ([sections[n - 1]] if n and n <= len(sections) else [])
         if asked:
             spans = [(a, b) for a, b in spans if any(s.start <= a < s.end for s in asked)] or spans
         cites, lines = [], []

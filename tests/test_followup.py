@@ -165,3 +165,9 @@ def test_he_after_who_is_the_person_the_answer_named():
 )
 def test_short_follow_ups_carry_the_previous_question(previous, answer, question, standalone):
     assert condense_by_rules(question, [(previous, answer)]) == standalone
+
+
+def test_a_part_of_a_list_named_with_zhong_is_not_doubled():
+    """"…清单中共有多少项？" + "其中苏北有多少？" had become "…清单中中，苏北有多少？"."""
+    assert condense_by_rules("其中苏北有多少？", [("2021年度省重大工业项目清单中共有多少项？", "514项")]) == \
+        "2021年度省重大工业项目清单中，苏北有多少？"

@@ -19,3 +19,9 @@ def test_the_term_may_come_first_or_last(assistant, question):
 
 def test_a_term_no_document_holds_is_refused(assistant):
     assert assistant.ask("哪些文件提到了量子计算？").refused
+
+
+def test_a_term_with_quotes_inside_is_found_as_written(assistant):
+    """"“1030”产业体系" (a QA tester's: only the news item was named; all three proposals' texts hold it)."""
+    a = assistant.ask("哪些文件提到了“1030”产业体系？")
+    assert "3份文件" in a.text and all("“1030”产业体系" in c.quote for c in a.citations)

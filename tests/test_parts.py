@@ -189,3 +189,9 @@ def test_a_detail_the_ending_does_not_hold_is_not_answered_by_it(assistant):
     """"新闻末尾的免责声明说…哪个网站" (the disclaimer is page boilerplate, not in the text)."""
     assert "结尾写道" not in assistant.ask("新闻末尾的免责声明说这篇文章是在哪个网站上由用户上传的？").text
     assert "编辑是曹子健" in assistant.ask("马一德那篇评论文章末尾署名的责任编辑是谁？").text
+
+
+def test_the_plan_of_a_numbered_section_is_its_own(assistant):
+    """"答复函第二部分的下一步打算" (a QA tester's wrong answer: the section's heading)."""
+    a = assistant.ask("1002号答复函第二部分的下一步打算是什么？")
+    assert len(a.citations) == 1 and "持续推进智能车间和智能工厂建设" in a.text
