@@ -401,6 +401,7 @@ def test_a_meeting_the_reply_plans_is_content_not_the_proposals_session(assistan
         ("1002号建议的协办单位有哪些？", "会商部门是省发展改革委、教育厅、科技厅"),
         ("1002号建议答复前商了哪些部门？", "会商部门是省发展改革委、教育厅、科技厅"),  # QA tester's
         ("1002号建议是哪一年的？", "落款日期是2021年6月18日"),  # the letter's date (QA tester's)
+        ("482号建议是否已经解决？", "办理类型是A:已经解决"),  # (second QA tester's false refusal)
     ],
 )
 def test_more_fields_and_what_they_do_not_say(assistant, question, says):
