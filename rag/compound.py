@@ -39,8 +39,11 @@ COMPARES = re.compile(r"哪个|哪一个|谁更|更早|更晚|更多|区别|不�
 
 
 # "118号和482号建议的答复单位有什么不同": each proposal's field, given side by side, is the answer
-_FIELD_CONTRAST = re.compile(f"(?:{'|'.join(map(re.escape, (c for _, cues in FIELD_CUES for c in cues if len(c) >= 2)))})"
-                             r".{0,6}(?:有什么|有何|有哪些)?(?:不同|区别|差别|一样|相同)")
+# the phrasings that ask for a metadata field, longest first
+_CUE_WORDS = "|".join(
+    map(re.escape, sorted({c for _, cues in FIELD_CUES for c in cues if len(c) >= 2}, key=len, reverse=True))
+)
+_FIELD_CONTRAST = re.compile(f"(?:{_CUE_WORDS})" r".{0,6}(?:有什么|有何|有哪些)?(?:不同|区别|差别|一样|相同)")
 
 
 def compares(part: str) -> bool:
@@ -51,7 +54,7 @@ def compares(part: str) -> bool:
     (True, False, False)
     """
     return bool(COMPARES.search(part)) and "分别" not in part and not _FIELD_CONTRAST.search(part)
-_PROPOSAL = re.compile(r"(?<!\d)(\d{1,5})\s*号")
+PROPOSAL_NUMBER = re.compile(r"(?<!\d)(\d{1,5})\s*号")
 MIN_PART = 4
 
 
@@ -74,8 +77,8 @@ def split_question(question: str) -> list[str]:
     parts = [q for p in parts for q in _by_fields(p)]
     out: list[str] = []
     for i, p in enumerate(parts):
-        numbers = list(dict.fromkeys(n for q in parts[:i] for n in _PROPOSAL.findall(q)))
-        if i and not _PROPOSAL.search(p) and numbers:  # "…？什么时候答复的？": the earlier parts' proposal(s)
+        numbers = list(dict.fromkeys(n for q in parts[:i] for n in PROPOSAL_NUMBER.findall(q)))
+        if i and not PROPOSAL_NUMBER.search(p) and numbers:  # "…？什么时候答复的？": the earlier parts' proposal(s)
             out += [condense_by_rules(p, [(f"{n}号建议", "")]) for n in numbers]
         else:
             out.append(p)
@@ -94,9 +97,6 @@ def _by_comma(part: str) -> list[str]:
     return clauses
 
 
-_CUE_WORDS = "|".join(
-    map(re.escape, sorted({c for _, cues in FIELD_CUES for c in cues if len(c) >= 2}, key=len, reverse=True))
-)
 _TWO_FIELDS = re.compile(f"(?P<a>{_CUE_WORDS})(?:和|及|与|、|以及)(?P<b>{_CUE_WORDS})")
 
 

@@ -82,3 +82,12 @@ WANT_CUES: list[tuple[str, tuple[str, ...]]] = [
     ("place", ("哪里", "哪儿", "什么地方", "何处", "何地", "哪个国家", "哪个城市", "哪个省", "位于")),
     ("list", ("哪些", "有什么", "举措", "措施", "方面", "做法", "建议")),
 ]
+
+
+def names_field(text: str) -> bool:
+    """Whether ``text`` uses a phrasing that asks for a metadata field (承办单位, 答复时间…).
+
+    >>> names_field("承办单位呢？"), names_field("苏州有几家灯塔工厂？")
+    (True, False)
+    """
+    return any(cue in text for _, cues in FIELD_CUES for cue in cues)

@@ -35,6 +35,7 @@ from pathlib import Path
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from rag.cue_words import names_field
 from rag.history import History, format_history, normalize_history
 from rag.swapping import swap_subject
 
@@ -134,7 +135,6 @@ def condense_by_rules(question: str, history: History) -> str:
         if subject:
             rest = question[m.end() :].lstrip("的")
             if m.group("p") in _PERSON_PRONOUN:
-                person = _person_answered(history)
                 if person:  # "苏州市委书记是谁？" "…刘小涛…" "他提出了什么目标？": that person
                     return f"{person}{rest}"
                 # "他是哪个单位的": the author's unit, not the host's
@@ -146,7 +146,7 @@ def condense_by_rules(question: str, history: History) -> str:
     m = _SWAP.match(question)
     if m:
         new = m.group("x").strip().removesuffix("的")  # "评论的呢？"
-        subject = (subject_of(history) or _field_owner(previous)) if _names_field(new) else ""
+        subject = (subject_of(history) or _field_owner(previous)) if names_field(new) else ""
         if subject:  # "承办单位呢？": the same document's other field
             return f"{subject}的{new}是什么？"
         return swap_subject(previous, new)
@@ -178,7 +178,7 @@ def _asks_of_a_document(question: str) -> bool:
     from rag.parts import points_at
 
     dated = re.search(r"什么时候|何时|哪天|哪一天|几号", question) and _first_of(question, DATE_FIELD_CUES)
-    return bool(_names_field(question) or points_at(question) or asks_whole(question) or dated)
+    return bool(names_field(question) or points_at(question) or asks_whole(question) or dated)
 
 
 def _first_of(text: str, cues: list[tuple[str, tuple[str, ...]]]) -> bool:
@@ -197,13 +197,6 @@ def _field_owner(question: str) -> str:
     at = [i for _, cues in FIELD_CUES for c in cues if (i := question.find(c)) > 0]
     owner = question[: min(at)].rstrip("的 ，,") if at else ""
     return owner if len(owner) <= 40 and DOC_REF.search(owner) else ""
-
-
-def _names_field(text: str) -> bool:
-    """A metadata field (承办单位, 答复时间…) asked of the same document."""
-    from rag.cue_words import FIELD_CUES
-
-    return _first_of(text, FIELD_CUES)
 
 
 def _person_answered(history: History) -> str:

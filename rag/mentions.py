@@ -23,6 +23,7 @@ from collections.abc import Iterable
 
 from rag.citations import make_citation, one_line
 from rag.documents import Answer, Document
+from rag.parts import sentence_spans
 
 _DOCS = r"(?:文件|文档|资料|材料|建议|提案|报道|文章|答复函?)"
 _ASKED = re.compile(
@@ -30,7 +31,6 @@ _ASKED = re.compile(
     r"(?P<a>[^？?。，,]{2,24}?)(?:的内容)?[？?。]*$"
     rf"|(?P<b>[^？?。，,]{{2,24}}?)(?:在|出现在)(?:哪些|哪几份|哪份|几份){_DOCS}(?:里|中|里面)?(?:提到|提及|出现|讲到)?(?:过)?[？?。]*$"
 )
-_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 
 
 def mentioned(question: str) -> str | None:
@@ -54,9 +54,7 @@ def answer_mentions(question: str, docs: Iterable[Document]) -> Answer | None:
         at = doc.text.find(term)
         if at < 0:
             continue
-        s = next((m for m in _SENTENCE.finditer(doc.text) if m.start() <= at < m.end()), None)
-        a, b = (s.start(), s.end()) if s else (at, at + len(term))
-        a += len(doc.text[a:b]) - len(doc.text[a:b].lstrip())
+        a, b = next(((a, b) for a, b in sentence_spans(doc.text) if a <= at < b), (at, at + len(term)))
         cites.append(make_citation(len(cites) + 1, doc, a, b))
     if not cites:  # said so: the closest sentences would be about something else
         text = f"资料中未找到：资料库中没有文件提到“{term}”（按原词查找，可换一种说法再试）。"

@@ -15,12 +15,12 @@ import re
 from collections.abc import Iterable
 
 from rag.citations import make_citation
+from rag.compound import PROPOSAL_NUMBER
 from rag.cue_words import FIELD_LABELS
 from rag.documents import Answer, Citation, Document
 
 # "哪个先答复", "哪个答复得更早", "谁先发布", "哪个晚": the order of two or more dates.
 _ORDER = re.compile(r"(?:哪个|哪一个|哪份|谁)[^，,。？?]{0,6}(?:先|早|晚|后)|更早|更晚|早于|晚于|先后|顺序")
-_NUMBER = re.compile(r"(?<!\d)(\d{1,5})\s*号")
 # the act whose date is compared, and the fields that hold it (a reply letter signs its date)
 _ACTS = (
     (re.compile(r"答复|回复|办复|答覆"), ("reply_date", "sign_date"), "答复"),
@@ -40,7 +40,7 @@ def date_key(value: str) -> tuple[int, int, int, int, int] | None:
 def answer_date_order(question: str, docs: Iterable[Document]) -> Answer | None:
     """The cited dates of the proposals the question numbers and which came first; None when the
     question does not ask the order of two or more numbered documents' dates."""
-    numbers = list(dict.fromkeys(_NUMBER.findall(question)))
+    numbers = list(dict.fromkeys(PROPOSAL_NUMBER.findall(question)))
     act = next(((k, word) for pattern, k, word in _ACTS if pattern.search(question)), None)
     if len(numbers) < 2 or act is None or not _ORDER.search(question):
         return None

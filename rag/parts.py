@@ -22,7 +22,7 @@ import re
 import jieba
 
 from rag.citations import make_citation, one_line
-from rag.cue_words import FIELD_CUES
+from rag.cue_words import names_field
 from rag.documents import Answer, Document
 from rag.proposals import (
     ABOUT,
@@ -91,7 +91,7 @@ def answer_part(question: str, named: list[Document]) -> Answer | None:
         return None
     if _ATTACHMENT_Q.search(question):
         return next((a for a in (attachment(question, d) for d in named) if a is not None), None)
-    if _ENDING_Q.search(question) and not any(c in question for _, cues in FIELD_CUES for c in cues):
+    if _ENDING_Q.search(question) and not names_field(question):
         return ending(question, named[0])  # "…末尾署名的责任编辑是谁" asks the editor field
     sub = next((a for a in (_sub_item(question, d) for d in named) if a is not None), None)
     if sub is not None:  # "第一部分的“二是”": an item inside a section (rag/subpoints.py)
@@ -181,12 +181,27 @@ def _body_sentence(question: str, text: str, start: int, end: int) -> tuple[int,
     (two at least), for a detail its heading does not give."""
     terms = {w for w in jieba.lcut(_PART_WORDS.sub(" ", question)) if len(w) >= 2}
     best, most = None, 1
-    for m in _SENTENCE.finditer(text, start, end):
-        held = sum(t in m.group(0) for t in terms)
+    for a, b in sentence_spans(text, start, end):
+        held = sum(t in text[a:b] for t in terms)
         if held > most:
-            best, most = (m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.end()), held
+            best, most = (a, b), held
     return best
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """The sentences between ``start`` and ``end``, their leading whitespace left out.
+
+    >>> text = "甲。 乙！\\n丙"
+    >>> [text[a:b] for a, b in sentence_spans(text)]
+    ['甲。', '乙！', '丙']
+    """
+    out = []
+    for m in _SENTENCE.finditer(text, start, len(text) if end is None else end):
+        lead = len(m.group(0)) - len(m.group(0).lstrip())
+        if lead < len(m.group(0)):
+            out.append((m.start() + lead, m.end()))
+    return out
 
 
 def _opening(text: str, start: int, end: int, limit: int = 150) -> tuple[int, int] | None:
@@ -272,9 +287,9 @@ def ending(question: str, doc: Document) -> Answer | None:
     last = paragraphs[-1]
     a, b = last.start() + len(last.group(0)) - len(last.group(0).lstrip()), last.end()
     # a page that keeps the whole text in one paragraph: its last sentence
-    sentences = [m for m in _SENTENCE.finditer(doc.text, a, b) if m.group(0).strip()]
+    sentences = sentence_spans(doc.text, a, b)
     if b - a > 200 and sentences:
-        a = sentences[-1].start() + len(sentences[-1].group(0)) - len(sentences[-1].group(0).lstrip())
+        a = sentences[-1][0]
     # "新闻末尾的免责声明说…哪个网站": a detail the closing text does not hold is not answered by it
     asked = {w for w in jieba.lcut(_ENDING_WORDS.sub(" ", question)) if len(w) >= 2}
     if asked and not any(w in doc.text[a:b] for w in asked):

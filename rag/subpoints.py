@@ -40,7 +40,7 @@ def sub_nth(question: str) -> int | None:
     m = _ASKED_MARKER.search(question)
     if m:
         return ordinal(m.group("n") or m.group("m"))
-    named = _SECTION_NTH.search(question) or _SECTION_TOPIC.search(question)
+    named = _named_section(question)
     if named is None:
         return None
     m = _ASKED_NTH.search(question, named.end())
@@ -57,8 +57,13 @@ def asks_items(question: str) -> bool:
     >>> asks_items("1002号答复函第一部分有哪几项工作？"), asks_items("答复函第一部分讲了什么？")
     (True, False)
     """
-    named = _SECTION_NTH.search(question) or _SECTION_TOPIC.search(question)
+    named = _named_section(question)
     return bool(named and _ALL_ITEMS.search(question, named.end()))
+
+
+def _named_section(question: str) -> re.Match[str] | None:
+    """Where the question names a section, by number (第一部分) or topic (X那部分)."""
+    return _SECTION_NTH.search(question) or _SECTION_TOPIC.search(question)
 
 
 def section_nth(question: str) -> int | None:
