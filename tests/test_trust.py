@@ -631,3 +631,15 @@ def test_our_city_names_the_city_the_document_is_about(assistant):
     refusal: 苏州 is not written near it); not for another city."""
     assert "工业园区、昆山、吴江和高新区" in assistant.ask("苏州创新资源主要集中在哪些地区？").text
     assert assistant.ask("北京创新资源主要集中在哪些地区？").refused
+
+
+def test_a_view_is_not_answered_by_a_line_naming_only_its_holder(assistant):
+    # "国际局面" is no organisation ("国际局"); the byline names 马一德 and nothing asked about
+    assert analyse("马一德怎么形容眼下的国际局面？").orgs == []
+    a = assistant.ask("马一德怎么形容眼下的国际局面？")
+    assert a.refused and "院长、教授马一德" not in a.text.split("\n")[0]
+
+
+def test_a_view_whose_topic_the_sentence_names_is_answered(assistant):
+    a = assistant.ask("马一德如何评价国际形势？")
+    assert not a.refused and "错综复杂" in a.text
