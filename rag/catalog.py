@@ -4,6 +4,8 @@
     >>> d = Document("a.txt", "关于甲的建议", {"title": Field("关于甲的建议", 0, 6), "kind": Field("建议", 4, 6)})
     >>> answer_catalog("资料库里有哪些建议？", [d]).text
     '资料库收录了1份建议、提案：建议《关于甲的建议》[1]。'
+    >>> answer_catalog("哪份是答复函？", [d]).text
+    '资料库中没有答复函。'
     >>> answer_catalog("苏州有几家灯塔工厂？", [d]) is None
     True
 """
@@ -21,6 +23,11 @@ from rag.overview import PROPOSAL_KINDS
 _CATALOG = re.compile(
     r"(?:资料库|语料库|知识库|库里|库中)(?:里|中|内)?(?:一共|总共|共)?(?:有|收录了?|存了?)(?:哪些|什么|几份|多少|几篇)"
     r"(?:份|篇|个)?(?:(?P<kind>建议|提案|答复函?|文件|资料|文档|新闻|评论|材料)|(?=[？?。]*$))"
+)
+# "哪份是答复函？", "哪几篇是新闻", "答复函是哪一份": which documents are of a kind.
+_WHICH_KIND = re.compile(
+    r"(?:哪份|哪篇|哪个|哪些|哪几份|哪几篇|哪一份|哪一篇)(?:文件|资料|文档|材料)?(?:是|属于)(?P<kind>建议|提案|答复函|新闻|评论)"
+    r"|(?P<kind2>建议|提案|答复函|新闻|评论)(?:是|有)(?:哪份|哪篇|哪个|哪些|哪几份|哪几篇|哪一份|哪一篇)(?:文件|资料|文档|材料)?[？?。]*$"
 )
 # "哪些建议已经办结了？": the proposals whose handling is recorded as done, and those answered by letter.
 _SETTLED = re.compile(r"(?:哪些|哪几份|几份|多少份?)(?:建议|提案)(?:已经?|已)(?:办结|解决|答复|办理完)")
@@ -47,9 +54,11 @@ def answer_catalog(question: str, docs: Iterable[Document]) -> Answer | None:
     if by_unit:
         return _handled_by(question, by_unit.group("unit"), by_unit.group("act"), docs)
     m = _CATALOG.search(question)
-    if m is None:
+    which = _WHICH_KIND.search(question) if m is None else None
+    if m is None and which is None:
         return None
-    kinds = _KIND_GROUP.get(m.group("kind") or "")
+    kind = m.group("kind") if m is not None else which.group("kind") or which.group("kind2")
+    kinds = _KIND_GROUP.get(kind or "")
     chosen = [d for d in docs if kinds is None or d.kind in kinds]
     what = "、".join(dict.fromkeys(kinds)) if kinds else "文档"
     if not chosen:

@@ -213,3 +213,13 @@ def test_a_who_question_is_a_detail_not_the_document_as_a_whole():
     """"…文章观点代表谁" holds the cue 观点, but asks who: no "开头写道" overview for it."""
     assert asks_about("新年第一会报道页面的免责声明说，文章观点代表谁？") is None
     assert asks_about("这篇评论的主要观点是什么？") == "content"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "n"),
+    [("哪份是答复函？", "答复函", 1), ("新闻是哪一篇？", "新闻", 1), ("哪些文件是提案？", "提案", 2)],
+)
+def test_which_documents_are_of_a_kind(assistant, question, kind, n):
+    a = assistant.ask(question)
+    assert not a.refused and a.text.startswith(f"资料库收录了{n}份") and kind in a.text
+    assert len([c for c in a.citations if c.doc_id in assistant.index.docs]) >= n
