@@ -39,7 +39,7 @@ from rag.documents import Answer, Citation, Hit
 from rag.enumeration import answer_enumeration
 from rag.extraction import Scored, SentenceExtractor
 from rag.fields import FieldAnswers
-from rag.mentions import answer_mentions
+from rag.mentions import answer_mention_check, answer_mentions, checked
 from rag.ordering import answer_date_order
 from rag.overview import answer_overview, asks_whole
 from rag.parts import answer_part, headed_by, points_at
@@ -120,7 +120,7 @@ class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
         docs = self.index.docs.values()
         # which documents the question names, looked up only when it may ask about one (the
         # look-up visits every document: at 100k chunks it cost more than the search)
-        about_doc = q.field or q.number or points_at(q.text) or asks_whole(q.text) or asks_plans(q.text)
+        about_doc = q.field or q.number or points_at(q.text) or asks_whole(q.text) or asks_plans(q.text) or checked(q.text)
         named = self._docs_named(q) if about_doc else []
         # "在“大力发展智能制造”这一节里…第三项": a reply letter named by its section's heading
         named = named or (headed_by(section_topic(q.text), docs) if sub_nth(q.text) or asks_items(q.text) else [])
@@ -129,7 +129,7 @@ class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
         meta = answer_date_order(q.text, docs) or answer_plans(q.text, named) or answer_part(q.text, named)
         meta = meta or self.answer_from_metadata(q, named)
         meta = meta or answer_overview(q.text, named, docs) or answer_catalog(q.text, docs)
-        meta = meta or answer_mentions(q.text, docs)
+        meta = meta or answer_mentions(q.text, docs) or answer_mention_check(q.text, named, docs)
         meta = meta or answer_enumeration(q.text, docs, q.places)
         if meta is not None:
             return meta

@@ -2,6 +2,8 @@
 
 import pytest
 
+from rag.mentions import checked
+
 
 def test_every_document_mentioning_the_term_is_named(assistant):
     """A QA tester's wrong answer: "哪些文件提到了灯塔工厂" named 482 only; 118 has it too."""
@@ -25,3 +27,23 @@ def test_a_term_with_quotes_inside_is_found_as_written(assistant):
     """"“1030”产业体系" (a QA tester's: only the news item was named; all three proposals' texts hold it)."""
     a = assistant.ask("哪些文件提到了“1030”产业体系？")
     assert "3份文件" in a.text and all("“1030”产业体系" in c.quote for c in a.citations)
+
+
+def test_a_named_document_that_says_the_term_answers_yes_with_its_sentence(assistant):
+    a = assistant.ask("评论有没有提到低空经济？")
+    assert not a.refused and a.text.startswith("有。") and len(a.citations) == 1
+    assert "低空经济" in a.citations[0].quote and a.citations[0].doc_id.startswith("评论")
+
+
+def test_a_named_document_that_does_not_is_refused_and_those_that_do_are_shown(assistant):
+    a = assistant.ask("评论有没有提到灯塔工厂？")
+    assert a.refused and "《以科技创新推动产业创新》中没有出现“灯塔工厂”" in a.text
+    assert a.closest and all("灯塔工厂" in c.quote and not c.doc_id.startswith("评论") for c in a.closest)
+    b = assistant.ask("118号建议提到过量子计算吗？")
+    assert b.refused and "没有出现“量子计算”" in b.text and not b.closest
+
+
+def test_a_yes_no_question_about_the_whole_corpus(assistant):
+    a = assistant.ask("资料里有没有提到“雁阵效应”？")
+    assert not a.refused and a.text.startswith("有。") and a.citations[0].doc_id.startswith("新闻")
+    assert checked("苏州有没有灯塔工厂？") is None  # has, not mentions: an ordinary question
