@@ -133,10 +133,28 @@ class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
         meta = meta or answer_enumeration(q.text, docs, q.places)
         if meta is not None:
             return meta
+        return self._quote_best(q, question, hits)
+
+    def answer_more(self, question: str, hits: list[Hit], shown: str) -> Answer:
+        """"还有呢？" after ``question`` was answered with ``shown``: the best trusted sentences the
+        earlier answer did not quote, or a refusal saying there is nothing more that can be trusted."""
+        q = analyse(question)
+        said = norm_quote(MARKER.sub("", shown))
+        # more is held to the question's rarest word too: "苏州有几家灯塔工厂" + "还有呢" is not
+        # answered by 绿色工厂 (for a first answer this rule refused too much: docs/quality.md)
+        return self._quote_best(q, question, hits, skip=lambda t: quoted_in(t, said), why=_NO_MORE, keys=1)
+
+    def _quote_best(
+        self, q: Question, question: str, hits: list[Hit], skip=None, why: str = "", keys: int = 0
+    ) -> Answer:
+        """The best sentences of ``hits`` quoted and cited, or a refusal when none can be trusted;
+        ``skip(sentence)`` leaves candidates out (those an earlier answer quoted)."""
         if q.number:
             own = [h for h in hits if self._numbered(h.chunk.doc_id, q.number)]
             hits = own or self._hits_in(q.number, question) or hits
         ranked = self.score_sentences(q, hits)
+        if skip is not None:
+            ranked = [r for r in ranked if not skip(self.index.docs[r.doc_id].text[r.start : r.end])]
         if ranked and self.reranker is not None:
             ranked = self._rerank_cross(question, ranked)
         elif ranked and self.encoder is not None:
@@ -145,8 +163,10 @@ class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
         # document, which its fields answer above; for any other question they are no answer.
         content = [r for r in ranked if not self._in_fields(r.doc_id, r.start, r.end)]
         content = self._under_heading(q, content)
+        if keys:
+            content = [r for r in content if self._key_terms_near(q, r, self.index.docs[r.doc_id], keys)]
         if not content or not self._trusted(q, content[0]):
-            return self.refuse(question, hits, closest=self._closest(q, ranked))
+            return self.refuse(question, hits, why=why, closest=self._closest(q, ranked))
         ranked = content
         spans: list[tuple[str, int, int]] = []
         for s in self._select(q, ranked):
@@ -220,6 +240,25 @@ class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
             if len(spans) == n:
                 break
         return [make_citation(i + 1, self.index.docs[d], a, b) for i, (d, a, b) in enumerate(spans)]
+
+
+_NO_MORE = "更多可以确认的相关内容（上一回答已引用资料中找到的内容）"
+_SPACE = re.compile(r"[\s|]+")
+
+
+def norm_quote(text: str) -> str:
+    """Text without whitespace and table pipes, so a quote is found in an answer that re-wrapped it."""
+    return _SPACE.sub("", text)
+
+
+def quoted_in(sentence: str, said: str, piece: int = 20) -> bool:
+    """The sentence, or a ``piece``-character stretch of it (a long one is quoted cut), is in ``said``.
+
+    >>> quoted_in("苏州集聚灯塔工厂7家。", "苏州集聚灯塔工厂7家。[1]"), quoted_in("苏州集聚灯塔工厂7家。", "北京3家")
+    (True, False)
+    """
+    s = norm_quote(sentence)
+    return bool(s) and (s in said or any(s[i : i + piece] in said for i in range(0, max(0, len(s) - piece) + 1, piece // 2)))
 
 
 # "482", "第482号", "482号建议", "118号呢？": a number alone asks for the proposal's record.

@@ -108,7 +108,11 @@ class Assistant:
         """
         try:
             if history:
-                question = self.condense(validate_question(question, self.settings.max_question_chars), history)
+                asked = validate_question(question, self.settings.max_question_chars)
+                more = self._more(asked, history)
+                if more is not None:
+                    return more
+                question = self.condense(asked, history)
             else:
                 check_first_question(question)
             return self.chain.invoke(question)
@@ -121,6 +125,11 @@ class Assistant:
         try:
             q = validate_question(question, self.settings.max_question_chars)
             self._check_not_empty()
+            more = self._more(q, history) if history else None
+            if more is not None:
+                yield more.text
+                yield more
+                return
             if history:
                 q = self.condense(q, history)
             else:
@@ -137,6 +146,20 @@ class Assistant:
         answer = self.answerer.answer(q, hits)
         yield answer.text
         yield answer
+
+    def _more(self, question: str, history: list) -> Answer | None:
+        """"还有呢？": more of the previous answer, leaving out what it quoted (offline answerer
+        only; a chat model condenses the follow-up itself)."""
+        from rag.followup import asked_more_of, asks_more, normalize_history
+
+        pairs = normalize_history(history)
+        if self.generator is not None or not asks_more(question) or not pairs:
+            return None
+        previous, shown = asked_more_of(pairs)
+        if not previous:
+            return None
+        self._check_not_empty()
+        return self.answerer.answer_more(previous, self.searcher.search(previous, self.settings.top_k), shown)
 
     def _check_not_empty(self) -> None:
         if not self.index.docs:  # else every question gets 资料中未找到, as if the documents said nothing

@@ -20,8 +20,8 @@ name, its number, its proposer and a few filler words are taken away, nothing ma
     'content'
     >>> asks_about("省工信厅是怎么答复1002号建议的？")
     'reply'
-    >>> asks_about("482号建议提出了哪些对策建议？")
-    'points'
+    >>> asks_about("482号建议提出了哪些对策建议？"), asks_about("118号建议提出了哪些对策？")
+    ('points', 'points')
     >>> asks_about("482号建议中关于人才培养的内容有哪些？") is None  # a detail, not the whole
     True
     >>> asks_about("胡伏原认为本地智能产业的毛病可以用哪个四字词概括？") is None
@@ -43,7 +43,7 @@ PROPOSAL_KINDS = ("建议", "提案")
 
 # "提出了哪些对策建议", "提了几条建议", "建议有哪些措施": the proposal's own numbered points.
 _POINTS = re.compile(
-    r"提(?:出)?了?(?:哪些|什么|几条|哪几条|几点|哪几点)(?:对策|具体)?(?:建议|措施|举措|意见)"
+    r"提(?:出)?了?(?:哪些|什么|几条|哪几条|几点|哪几点)(?:(?:对策|具体)?(?:建议|措施|举措|意见)|对策|办法)"
     r"|(?:对策建议|具体措施|具体建议)(?:有|是)(?:哪些|什么)|(?:建议|提案)(?:有|包括)(?:哪些|什么)(?:具体)?(?:措施|举措|对策)"
 )
 # "怎么答复的", "答复了什么", "答复函讲了哪些": what the reply says.

@@ -275,7 +275,7 @@ class TrustRules:
     key_terms = 0  # >0: the question's rarest words that must be in the evidence (measured: hurts, off)
     key_window = 80
 
-    def _key_terms_near(self, q: Question, best: Scored, doc: Document) -> bool:
+    def _key_terms_near(self, q: Question, best: Scored, doc: Document, n: int | None = None) -> bool:
         """The rarest words of the question (by IDF, two characters or more; two of them when the
         question has three or more) are in the evidence: the best sentence, the text just before
         it, or the title.  "选区" that the corpus never mentions, or "科学技术" far from the
@@ -283,7 +283,8 @@ class TrustRules:
         bm = self.index.bm25
         text = NUMBER_TERM.sub("", self._norm(expand(q.text)))
         cands = list(dict.fromkeys(w for w in words(text) if len(w) >= 2 and not QUESTION_WORD.search(w)))
-        n = self.key_terms if len(cands) >= 3 else min(self.key_terms, 1)
+        n = self.key_terms if n is None else n
+        n = n if len(cands) >= 3 else min(n, 1)
         keys = sorted(cands, key=bm.idf, reverse=True)[:n]
         evidence = self._norm(f"{doc.title} {doc.text[max(0, best.start - self.key_window) : best.end]}").lower()
         return all(k in evidence for k in keys)

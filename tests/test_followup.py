@@ -171,3 +171,26 @@ def test_a_part_of_a_list_named_with_zhong_is_not_doubled():
     """"…清单中共有多少项？" + "其中苏北有多少？" had become "…清单中中，苏北有多少？"."""
     assert condense_by_rules("其中苏北有多少？", [("2021年度省重大工业项目清单中共有多少项？", "514项")]) == \
         "2021年度省重大工业项目清单中，苏北有多少？"
+
+
+def test_more_gives_what_the_previous_answer_did_not_quote(assistant):
+    """A QA tester's follow-up failure: "还有呢？" repeated the last answer word for word."""
+    first = assistant.ask("苏州有几家灯塔工厂？")
+    history = [("苏州有几家灯塔工厂？", first.text)]
+    more = assistant.ask("还有呢？", history=history)
+    assert not more.refused and more.citations
+    assert all(c.quote not in first.text for c in more.citations) and "灯塔工厂" in more.text
+    history.append(("还有呢？", more.text))
+    shown = {c.quote for c in first.citations + more.citations}
+    for _ in range(3):  # asked again and again: never a passage already quoted, at last a refusal
+        again = assistant.ask("还有吗？", history=history)
+        assert not any(c.quote in shown for c in again.citations)
+        history.append(("还有吗？", again.text))
+        shown |= {c.quote for c in again.citations}
+    assert again.refused and again.text.startswith("资料中未找到更多")
+
+
+def test_more_streams_the_same_answer(assistant):
+    history = [("苏州有几家灯塔工厂？", assistant.ask("苏州有几家灯塔工厂？").text)]
+    *_, final = assistant.stream("还有别的吗？", history=history)
+    assert final.text == assistant.ask("还有别的吗？", history=history).text
