@@ -150,7 +150,8 @@ class Assistant:
     def _more(self, question: str, history: list) -> Answer | None:
         """"还有呢？": more of the previous answer, leaving out what it quoted (offline answerer
         only; a chat model condenses the follow-up itself)."""
-        from rag.followup import asked_more_of, asks_more, normalize_history
+        from rag.history import normalize_history
+        from rag.more import asked_more_of, asks_more
 
         pairs = normalize_history(history)
         if self.generator is not None or not asks_more(question) or not pairs:

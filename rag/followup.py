@@ -23,6 +23,10 @@ turn over:
     '全省有多少个项目纳入项目库，其中苏北有多少？'
     >>> condense("编辑呢？", [("新闻的记者是谁？", "……")]), condense("评论的呢？", [("新闻的编辑是谁？", "……")])
     ('新闻的编辑是什么？', '评论的编辑是谁？')
+    >>> condense("分别是哪几家？", [("苏州集聚了几家灯塔工厂？", "……“灯塔工厂”7家。[1]")])
+    '苏州集聚了7家灯塔工厂，分别是哪几家？'
+    >>> condense("哪一年？", [("482号建议是谁提的？", "……胡伏原。[1]")])
+    '482号建议是哪一年的？'
     >>> condense("苏州有多少家国家级专精特新企业？", h)  # already standalone
     '苏州有多少家国家级专精特新企业？'
 """
@@ -35,6 +39,7 @@ from pathlib import Path
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from rag.citations import MARKER
 from rag.cue_words import names_field
 from rag.history import History, format_history, normalize_history
 from rag.swapping import swap_subject
@@ -154,7 +159,17 @@ def condense_by_rules(question: str, history: History) -> str:
         subject = subject_of(history)  # "第三条具体怎么说的？", "什么时候答复的？": the same document's
         if subject:
             return f"{subject}{'' if _OPENS_WITH_ASKING.match(question) else '的'}{question}"
+    if _BARE_WHEN.fullmatch(question.strip()):  # "482号建议是谁提的？" "哪一年？": the document's date
+        subject = subject_of(history)
+        if _PROPOSAL.search(subject):
+            return f"{subject}是{_BARE_WHEN.fullmatch(question.strip()).group(1)}的？"
     if _ELLIPTIC.fullmatch(question.strip()):  # "苏州有几家灯塔工厂？" "全国排第几？": of the same
+        # "…几家灯塔工厂？" "…7家…" "分别是哪几家？": the count answered is known now, and the
+        # members of it must be listed (rag/members.py), not the count given again
+        asked = _HOW_MANY_OF.search(previous)
+        told = re.search(rf"(\d+)\s*{asked.group(1)}", MARKER.sub("", history[-1][1])) if asked else None
+        if told and _WHICH_ONES.match(question.strip()):
+            previous = f"{previous[: asked.start()]}{told.group(1)}{asked.group(1)}{previous[asked.end() :]}"
         return f"{previous.rstrip('？?。 ')}，{question}"
     return question
 
@@ -165,9 +180,14 @@ _ELLIPTIC = re.compile(
     r"|(?:那|那么)?占(?:全国|全省|全市)(?:的)?(?:比例|比重)?(?:是|为)?(?:多少|几成|百分之几)?[？?。]*"
     r"|(?:那|那么)?(?:比上一?年|同比)?(?:增长|增加|提高)了?多少[？?。]*"
     r"|(?:那|那么)?(?:一共|总共|累计)(?:有)?多少[？?。]*"
+    r"|(?:那|那么)?(?:分别|具体|各自)(?:是|有|叫)(?:哪些|哪几[家个项所位条]|什么)[？?。]*"
 )
 
 
+_HOW_MANY_OF = re.compile(r"(?:几|多少)([家个项所位条])")
+_WHICH_ONES = re.compile(r"(?:那|那么)?(?:分别|具体|各自)")
+# "哪一年？", "哪年提的？", "什么时候的？": when, and nothing else
+_BARE_WHEN = re.compile(r"(?:那|那么)?(?:是)?(哪一?年|什么时候|何时|哪天)(?:的|提的|提出的|写的)?[？?。]*")
 _OPENS_WITH_ASKING = re.compile(r"什么时候|何时|哪天|哪年|谁|是|由|在|哪个|哪些|几|是否|有没有|有无")
 
 
@@ -221,37 +241,6 @@ def _person_answered(history: History) -> str:
     return next(found, "")
 
 
-# "还有呢？", "还有别的吗", "其他的呢", "再说说": more of the same answer
-_MORE = re.compile(
-    r"(?:那)?(?:还有(?:呢|吗|没有|别的|其他|其它|什么)?(?:的)?(?:吗|呢|内容|情况|说法)?|其他的?呢|其它的?呢|别的呢"
-    r"|再(?:多)?(?:说说|讲讲|说一些|多说点|补充一些|补充点)|继续|更多|还有更多的?吗?)[？?。！!]*"
-)
-
-
-def asks_more(question: str) -> bool:
-    """The follow-up asks for more of the previous answer and names nothing new.
-
-    >>> asks_more("还有呢？"), asks_more("还有别的吗？"), asks_more("还有苏北呢？"), asks_more("还有多少家？")
-    (True, True, False, False)
-    """
-    return bool(_MORE.fullmatch(question.strip()))
-
-
-def asked_more_of(history: History) -> tuple[str, str]:
-    """What "还有呢？" asks more of: the last question that was not itself "还有呢", made
-    standalone, and every answer given to it since (so a second "还有吗" skips both).
-
-    >>> asked_more_of([("苏州有几家灯塔工厂？", "甲[1]"), ("还有呢？", "乙[1]")])
-    ('苏州有几家灯塔工厂？', '甲[1]\\n乙[1]')
-    """
-    i = len(history) - 1
-    while i > 0 and asks_more(history[i][0]):
-        i -= 1
-    if asks_more(history[i][0]):
-        return "", ""
-    return _previous_question(history[: i + 1]), "\n".join(a for _, a in history[i:])
-
-
 def _previous_question(history: History, turns: int = 6) -> str:
     """The last user turn made standalone itself, so follow-ups of follow-ups work."""
     history = [(u or "", a or "") for u, a in history[-turns:]]
@@ -259,6 +248,9 @@ def _previous_question(history: History, turns: int = 6) -> str:
         return ""
     last = history[-1][0].strip()
     return condense_by_rules(last, history[:-1]) if len(history) > 1 else last
+
+
+previous_question = _previous_question  # what rag/more.py asks more of
 
 
 def subject_of(history: History) -> str:
@@ -282,8 +274,7 @@ def subject_of(history: History) -> str:
 
 __all__ = [
     "History",
-    "asks_more",
-    "asked_more_of",
+    "previous_question",
     "condense",
     "condense_by_rules",
     "condense_with_llm",

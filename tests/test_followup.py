@@ -194,3 +194,15 @@ def test_more_streams_the_same_answer(assistant):
     history = [("苏州有几家灯塔工厂？", assistant.ask("苏州有几家灯塔工厂？").text)]
     *_, final = assistant.stream("还有别的吗？", history=history)
     assert final.text == assistant.ask("还有别的吗？", history=history).text
+
+
+def test_which_ones_after_a_count_must_be_listed_not_the_count_again(assistant):
+    first = assistant.ask("苏州集聚了几家灯塔工厂？")
+    assert "7家" in first.text
+    a = assistant.ask("分别是哪几家？", history=[("苏州集聚了几家灯塔工厂？", first.text)])
+    assert a.refused  # the corpus counts them and never names them
+
+
+def test_a_bare_when_after_a_question_about_a_proposal_asks_its_date(assistant):
+    a = assistant.ask("哪一年？", history=[("482号建议是谁提的？", "……建议人是胡伏原。[1]")])
+    assert not a.refused and "2025-06-19" in a.text and "答复时间" in a.text
