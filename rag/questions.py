@@ -100,6 +100,8 @@ _PROPOSER_UNIT = re.compile(r"^(?!.*(?:主办|承办|协办|牵头|办理|答复
 _DATE_OF_DOC = re.compile(r"^\D{0,4}\d{1,5}\s*号(?:建议|提案|答复函?)?(?:是)?(?:哪一?年|什么时候|何时|哪天)的[？?。]*$")
 
 
+# A figure the question quotes from the text (not the proposal's number): "…104家，这是哪一年的".
+_CONTENT_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:家|个|项|亿|万|%|人次|名|所|座|条|倍|台|件)")
 # "118号建议是哪个单位提的": who filed it, though it asks for a unit
 _FILED_BY = re.compile(
     r"^(?!.*(?:主办|承办|协办|牵头|办理|答复)).*(?:哪个|哪位|哪家|哪一个|什么)(?:单位|组织|机构|党派|委员|代表)\S{0,2}"
@@ -130,6 +132,8 @@ def analyse(text: str) -> Question:
         q.field = _first_cue(text, DATE_FIELD_CUES)
     if q.field is None and q.number and _DATE_OF_DOC.search(text):
         q.field = "reply_date"  # "1002号建议是哪一年的": its date (a reply letter's is its signature's)
+    if q.field and q.field.endswith("date") and _CONTENT_FIGURE.search(text):
+        q.field = None  # "答复函里说…新增…104家，这是哪一年的数据": the figure's year, not the letter's
     if q.field and q.want == "reason":
         q.field = None  # "为什么…办理结果定为已经解决": a field holds a value, never why
     if q.field in ("proposer", "author"):

@@ -12,7 +12,7 @@ from rag.retrieval import PolicyRetriever, rrf
 
 # Answered from parsed metadata (a field of the named proposal) and from quoted sentences.
 METADATA_QUESTIONS = [Q_482, "第1002号建议的答复由哪个单位主办？"]
-QUOTED_QUESTIONS = ["苏州集聚了几家灯塔工厂？", "从科教维度推进我市新型工业化的建议提出了哪些对策？"]
+QUOTED_QUESTIONS = ["苏州集聚了几家灯塔工厂？", "苏州已累计创建多少个省级智能制造示范车间？"]
 
 
 # -- retrieval ---------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 from rag.documents import Document
 from rag.loading import load_file
 from rag.metadata import extract_metadata
+from rag.questions import analyse
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 P482 = "482号建议_从科教维度推进我市新型工业化.txt"
@@ -232,3 +233,11 @@ def test_a_unit_the_text_names_is_not_the_handling_unit(question, field):
 def test_a_unit_in_the_text_is_answered_from_the_text(assistant):
     a = assistant.ask("482号建议说，24个重点算法通过了哪个部门的深度合成服务算法备案？")
     assert not a.refused and "国家网信办" in a.text and "主办单位" not in a.text
+
+
+def test_the_year_of_a_figure_the_question_quotes_is_not_the_letters_date(assistant):
+    """A held-out question: "答复函里说…104家，这是哪一年的数据" got the letter's signing date."""
+    assert analyse("答复函里说苏北新增省级企业技术中心104家，这是哪一年的数据？").field is None
+    assert analyse("1002号答复函是哪一年的？").field == "reply_date"
+    a = assistant.ask("答复函里说苏北新增省级企业技术中心104家，这是哪一年的数据？")
+    assert not a.refused and a.text.startswith("2020年")

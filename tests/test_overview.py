@@ -223,3 +223,9 @@ def test_which_documents_are_of_a_kind(assistant, question, kind, n):
     a = assistant.ask(question)
     assert not a.refused and a.text.startswith(f"资料库收录了{n}份") and kind in a.text
     assert len([c for c in a.citations if c.doc_id in assistant.index.docs]) >= n
+
+
+def test_which_countermeasures_a_proposal_makes_are_its_numbered_points(assistant):
+    a = assistant.ask("从科教维度推进我市新型工业化的建议提出了哪些对策？")
+    assert a.text.startswith("《关于从科教维度推进我市新型工业化的建议》提出了4条对策建议")
+    assert len(a.citations) == 4 and a.citations[0].quote.startswith("(一)")
