@@ -13,10 +13,7 @@ document, by its title) about a place the proposal never names is not evidence:
 the province's work in 苏北 is not the Suzhou bureau's.  The heading uses the
 document's own word for itself (a title "关于…的建议" → 第N号建议).
 
-Salutation rule (from the metadata, never from the file name):
-  proposer_role 代表 → "XX代表："; 委员 → "XX委员："; 组织 → "名称："; no role
-  but the text says 人大代表 / 政协委员 → that role; otherwise 〔待补：称呼〕.
-Several people ("甲、乙") → "甲等代表：".  Organisations are addressed as 你们.
+The salutation rule is in rag/letter_style.py.
 
 CLI: ``python -m rag draft-reply PROPOSAL [--out FILE.docx|FILE.md]`` and
 ``python -m rag brief "主题" [--out …]`` (registered in rag/draft_commands.py; see rag.briefing).
@@ -32,6 +29,7 @@ from rag.citations import make_citation
 from rag.documents import Citation, Document
 from rag.evidence import EvidenceFinder, Sentence, year_of
 from rag.fields import field_label
+from rag.letter_style import fill, nested, polish, salutation, topic_of
 from rag.proposals import recommendations
 from rag.questions import places
 from rag.render import Block, Draft, load_snippets
@@ -47,6 +45,8 @@ DEFAULTS = {
                    "取得的成效（附准确数据）。〕",
     "section_gap_elsewhere": "〔待补：资料库中与本条建议相关的内容只涉及其他地区（{sources}），未作为本单位的工作引用。"
                              "请补充本单位在“{point}”方面已开展的工作、取得的成效（附准确数据）。〕",
+    "section_gap_other_kinds": "〔待补：资料库中与本条建议相关的内容只见于{sources}，不是本单位的办理情况，未引用。"
+                               "请补充本单位在“{point}”方面已开展的工作、取得的成效（附准确数据）。〕",
     "plan_gap": "〔待补：下一步工作打算——针对“{point}”，写明拟采取的措施。〕",
     "closing": "感谢{you}对{topic}工作的关心和支持，希望继续提出宝贵意见。",
     "sign_unit": "{host_unit}",
@@ -60,30 +60,6 @@ class DraftError(ValueError):
 
 
 NOT_PROPOSALS = ("答复函", "新闻", "评论")
-
-
-def fill(template: str, **values: str) -> str:
-    """``str.format`` that leaves unknown {keys} alone."""
-    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), template)
-
-
-def nested(text: str) -> str:
-    """Text to stand inside “…”: its own double quotes become single ones, as Chinese print nests them.
-
-    >>> "“" + nested("以“人工智能+场景牵引”健全行业应用生态") + "”"
-    '“以‘人工智能+场景牵引’健全行业应用生态”'
-    """
-    return text.replace("“", "‘").replace("”", "’")
-
-
-def polish(text: str) -> str:
-    """Half-width punctuation between Chinese characters → full-width (headings only).
-
-    >>> polish("发挥优势,推进攻关:第一")
-    '发挥优势，推进攻关：第一'
-    """
-    text = re.sub(r"(?<=[\u4e00-\u9fff”」）])\s*,\s*(?=\S)", "，", text)
-    return re.sub(r"(?<=[\u4e00-\u9fff])\s*:\s*(?=[\u4e00-\u9fff])", "：", text)
 
 
 # ---------------------------------------------------------------- the proposal
@@ -115,36 +91,6 @@ def resolve_proposal(assistant, proposal: str) -> Document:
         raise DraftError(f"资料库中第{number.group(1)}号只有{other[0].kind or '其他文件'}《{other[0].title}》，"
                          f"没有建议或提案原文。请上传原文，或从这些建议/提案中选择：{names}。")
     raise DraftError(f"找不到建议或提案“{key}”。请给出资料库中的文件名（{names}）、建议号，或一个文件路径。")
-
-
-def salutation(doc: Document) -> tuple[str, str]:
-    """(称呼, 对方的代词): see the module docstring for the rule.
-
-    >>> from rag.documents import Field
-    >>> d = Document("a.txt", "x", {"proposer": Field("陆惠芬", 0, 1), "proposer_role": Field("代表", 0, 1)})
-    >>> salutation(d)
-    ('陆惠芬代表：', '您')
-    >>> salutation(Document("b.txt", "建议人：张三"))
-    ('〔待补：称呼〕', '您')
-    """
-    who, role = doc.value("proposer"), doc.value("proposer_role")
-    if not role and who:
-        if re.search(r"人大代表|代表建议|人民代表大会", doc.text):
-            role = "代表"
-        elif re.search(r"政协委员|委员提案|政协", doc.text):
-            role = "委员"
-    if not who or not role:
-        return "〔待补：称呼〕", "您"
-    if role == "组织":
-        return f"{who}：", "你们"
-    names = re.split(r"[、，,]", who)
-    return (f"{names[0]}等{role}：" if len(names) > 1 else f"{who}{role}："), "您"
-
-
-def topic_of(title: str) -> str:
-    """ "关于从科教维度推进我市新型工业化的建议" → "从科教维度推进我市新型工业化"."""
-    t = re.sub(r"^关于", "", title.strip())
-    return polish(re.sub(r"的?(?:建议|提案|意见)$", "", t)) or title
 
 
 def _co_units(doc: Document) -> str:
@@ -202,12 +148,9 @@ def draft_reply(assistant, proposal: str) -> Draft:
         head = nested(heading)  # quoted from here on
         done, planned = finder.for_point(point.heading, point.body)
         if not done and not planned:
-            away = "、".join(f"《{assistant.index.docs[d].title}》" for d in finder.elsewhere_only)
-            gap = fill(snip["section_gap_elsewhere"], point=head, sources=away) if away else fill(
-                snip["section_gap"], point=head)
+            gap, note = _gap(assistant.index.docs, finder, snip, head)
             draft.blocks.append(Block("p", gap))
-            draft.problems.append(f"第{numerals[i]}节“{head}”：" + (
-                f"相关内容只涉及其他地区（{away}），未引用，需起草人补充。" if away else "资料库中没有相关内容，需起草人补充。"))
+            draft.problems.append(f"第{numerals[i]}节“{head}”：{note}")
             continue
         for group in (done, planned):
             if group:
@@ -221,6 +164,21 @@ def draft_reply(assistant, proposal: str) -> Draft:
     draft.citations = list(cites.values())
     draft.check()
     return draft
+
+
+def _gap(docs: dict[str, Document], finder: EvidenceFinder, snip: dict[str, str], head: str) -> tuple[str, str]:
+    """The 〔待补〕 paragraph for a point the corpus gives no evidence for, and the drafter's note
+    saying why: nothing related, related only elsewhere, or only in other proposals or commentary
+    (which say what should be done, not what this unit did)."""
+    away = "、".join(f"《{docs[d].title}》" for d in finder.elsewhere_only)
+    if away:
+        return (fill(snip["section_gap_elsewhere"], point=head, sources=away),
+                f"相关内容只涉及其他地区（{away}），未引用，需起草人补充。")
+    other = "、".join(f"{docs[d].kind}《{docs[d].title}》" for d in finder.not_evidence)
+    if other:
+        return (fill(snip["section_gap_other_kinds"], point=head, sources=other),
+                f"相关内容只见于{other}，不是本单位的办理情况，未引用，需起草人补充。")
+    return fill(snip["section_gap"], point=head), "资料库中没有相关内容，需起草人补充。"
 
 
 def _same_docs(assistant, doc: Document) -> set[str]:

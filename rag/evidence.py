@@ -103,6 +103,8 @@ class EvidenceFinder:
         self.used: set[tuple[str, int, int]] = set()  # (doc_id, start, end) of sentences quoted
         # documents whose sentences on the last point were relevant but about another place
         self.elsewhere_only: list[str] = []
+        # ...and the documents of kinds never quoted (other proposals, commentary) that touch it
+        self.not_evidence: list[str] = []
         self._heads: dict[str, list[tuple[int, int]]] = {}
 
     def terms(self, text: str) -> dict[str, float]:
@@ -159,8 +161,9 @@ class EvidenceFinder:
         above = [doc.text[s:e] for s, e in self.headings(doc) if e <= start]
         return above[-1] if above else ""
 
-    def candidates(self, *queries: str) -> list[tuple[Document, int, int]]:
-        """Sentences of the chunks retrieved for any of ``queries`` that may serve as evidence."""
+    def candidates(self, *queries: str, excluded: bool = False) -> list[tuple[Document, int, int]]:
+        """Sentences of the chunks retrieved for any of ``queries`` that may serve as evidence
+        (``excluded``: those of the kinds never quoted too, to say that they touch the topic)."""
         out, seen = [], set()
         hits = {h.chunk.chunk_id: h for q in queries if q.strip() for h in self.retrieve(q, self.k)}
         for hit in hits.values():
@@ -168,7 +171,7 @@ class EvidenceFinder:
             if c.doc_id in self.exclude or c.doc_id not in self.index.docs:
                 continue
             doc = self.index.docs[c.doc_id]
-            if doc.kind in self.exclude_kinds:
+            if doc.kind in self.exclude_kinds and not excluded:
                 continue
             lo, hi = fact_span(doc)
             for s, e in split_sentences(doc.text, max(c.start, lo), min(c.end, hi)):
@@ -209,14 +212,15 @@ class EvidenceFinder:
         """The best sentences about ``heading`` (+ ``body``), best first, above the threshold."""
         unnamed = self.unnamed_subject(heading)
         if unnamed:  # "加大省级财政对苏北地铁建设的补助": no text names 地铁, so none is about it
-            self.elsewhere_only = []
+            self.elsewhere_only = self.not_evidence = []
             return []
         head, rest = self.key_terms(heading, body), self.terms(body)
         central = self.central_terms(heading, body)
         scored = []
         away: dict[str, None] = {}  # relevant, but about another place: said so, never quoted
+        other_kind: dict[str, None] = {}  # relevant, but a commentary or proposal: said so, never quoted
         # the heading alone as well: a long body can push its best chunk out of the top k
-        for doc, s, e in self.candidates(heading, f"{heading} {body[:200]}"):
+        for doc, s, e in self.candidates(heading, f"{heading} {body[:200]}", excluded=True):
             if self.is_used(doc.doc_id, s, e):
                 continue
             other_place = self.elsewhere(doc, doc.text[s:e])
@@ -225,6 +229,9 @@ class EvidenceFinder:
             about = f"{doc.text[s:e]} {self.context(doc, s)}"
             on_topic = sum(t in about for t in central) >= min(CENTRAL_NEEDED, len(central))
             if not (on_topic and self.relevant(sc, n_head, head)):
+                continue
+            if doc.kind in self.exclude_kinds:
+                other_kind[doc.doc_id] = None
                 continue
             if other_place:
                 away[doc.doc_id] = None
@@ -240,6 +247,7 @@ class EvidenceFinder:
                 chosen.append(sent)
         self.used |= {(c.doc_id, c.start, c.end) for c in chosen}
         self.elsewhere_only = [] if chosen else list(away)
+        self.not_evidence = [] if chosen else list(other_kind)
         return chosen
 
     def elsewhere(self, doc: Document, text: str) -> bool:

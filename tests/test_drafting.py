@@ -172,6 +172,16 @@ def test_commentary_and_other_proposals_are_no_evidence_of_the_replying_units_wo
         assert "一文指出" not in drafts[name].markdown() and "建议》提到" not in drafts[name].markdown()
 
 
+def test_a_gap_says_when_only_commentary_or_other_proposals_touch_the_point(assistant, drafts) -> None:
+    """Not "资料库中没有相关内容" when the commentary discusses the point: it is named, and said to
+    be no record of this unit's work (second QA round)."""
+    notes = [p for p in drafts[P118].problems if "只见于" in p]
+    assert notes and all("不是本单位的办理情况" in p for p in notes)
+    assert any("评论《以科技创新推动产业创新》" in p for p in notes)
+    gaps = [b.text for sec in section_blocks(drafts[P118]) for b in sec if "只见于" in b.text]
+    assert gaps and all(g.startswith("〔待补：") and g.endswith("〕") for g in gaps)
+
+
 def test_old_evidence_is_flagged(assistant) -> None:
     from rag.drafting import _stale
     from rag.evidence import Sentence
