@@ -151,8 +151,9 @@ def _sub_item(question: str, doc: Document) -> Answer | None:
     where = f"第{section.n}部分“{one_line(section.heading)}”"
     if every:
         return _all_items(question, doc, where, found) if found else None
-    if m > len(found):
+    if m > len(found) or not found:
         return _past_the_end(question, doc, run, f"{where}只列了{len(found)}项") if found else None
+    m = len(found) if m < 0 else m  # "最后一项"
     where = f"《{doc.title}》{where}"
     a, b = found[m - 1]
     # its first sentence; asked in detail ("内容是什么"), its opening sentences

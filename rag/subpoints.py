@@ -10,6 +10,8 @@ item's number:
     2
     >>> sub_nth("答复函的第二部分讲了什么？") is None  # one number: the section itself
     True
+    >>> sub_nth("统筹区域协调发展那一节排第三的举措是什么？"), sub_nth("强化创新载体建设那一节里，最后一项举措是什么？")
+    (3, -1)
     >>> section_topic("答复函推动重大项目建设那部分的第二项工作是什么？")
     '推动重大项目建设'
     >>> section_topic("在“大力发展智能制造”这一节里，省工信厅列的第三项举措叫什么？")
@@ -29,14 +31,16 @@ from rag.proposals import CN_DIGITS, ordinal
 _MARKER = re.compile(rf"(?:(?<=^)|(?<=[\s。；;：:！!]))(?P<n>[{CN_DIGITS}])是", re.MULTILINE)
 # the item asked: a quoted or pointed "二是", or a 第N项/条/点 after the section is named
 _ASKED_MARKER = re.compile(rf"[“\"‘'](?P<n>[{CN_DIGITS}])是[”\"’']|的(?P<m>[{CN_DIGITS}])是(?=讲|说|写|指|的|什么|哪|是)")
-_ASKED_NTH = re.compile(rf"第(?P<n>[{CN_DIGITS}]|\d)(?:项|条|点|个)(?!部分)")
+_ASKED_NTH = re.compile(
+    rf"第(?P<n>[{CN_DIGITS}]|\d)(?:项|条|点|个)(?!部分)|排(?:在)?第(?P<r>[{CN_DIGITS}]|\d)(?:位|名)?|(?P<last>最后一?(?:项|条|点|个)|排最后)"
+)
 # how the section is named: its number (第一部分) or its topic (X那部分, “X”这一节)
 _SECTION_NTH = re.compile(rf"第(?P<n>[{CN_DIGITS}]|\d)(?:大)?(?:部分|节|方面)")
 _SECTION_TOPIC = re.compile(r"[“\"]?(?P<t>[^，,。？?的“”\"\s]{2,16}?)[”\"]?(?:这|那)一?(?:部分|节|块|方面)")
 
 
 def sub_nth(question: str) -> int | None:
-    """The item number a question asks for inside a section, or None when it asks for no item."""
+    """The item number a question asks for inside a section (−1: the last), or None when it asks for no item."""
     m = _ASKED_MARKER.search(question)
     if m:
         return ordinal(m.group("n") or m.group("m"))
@@ -44,7 +48,9 @@ def sub_nth(question: str) -> int | None:
     if named is None:
         return None
     m = _ASKED_NTH.search(question, named.end())
-    return ordinal(m.group("n")) if m else None
+    if m is None:
+        return None
+    return -1 if m.group("last") else ordinal(m.group("n") or m.group("r"))
 
 
 # every item of the section: "第一部分有哪几项工作", "X那部分列了哪些举措", "…共几项"

@@ -195,3 +195,13 @@ def test_the_plan_of_a_numbered_section_is_its_own(assistant):
     """"答复函第二部分的下一步打算" (a QA tester's wrong answer: the section's heading)."""
     a = assistant.ask("1002号答复函第二部分的下一步打算是什么？")
     assert len(a.citations) == 1 and "持续推进智能车间和智能工厂建设" in a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "item"),
+    [("陆惠芬收到的答复中，统筹区域协调发展那一节排第三的举措是什么？", "三是围绕产业集群推进技术改造"),
+     ("强化创新载体建设那一节里，最后一项举措是什么？", "四是推动重大科技成果转化应用")],
+)
+def test_an_item_ranked_or_last_in_a_named_section(assistant, question, item):
+    a = assistant.ask(question)
+    assert not a.refused and a.citations[0].quote.startswith(item)
