@@ -100,6 +100,7 @@ _PROPOSER_UNIT = re.compile(r"^(?!.*(?:主办|承办|协办|牵头|办理|答复
 _DATE_OF_DOC = re.compile(r"^\D{0,4}\d{1,5}\s*号(?:建议|提案|答复函?)?(?:是)?(?:哪一?年|什么时候|何时|哪天)的[？?。]*$")
 
 
+_WHEN = re.compile(r"哪天|哪一天|什么时候|何时|哪年|哪一年|几月|几号|什么时间")
 # A figure the question quotes from the text (not the proposal's number): "…104家，这是哪一年的".
 _CONTENT_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:家|个|项|亿|万|%|人次|名|所|座|条|倍|台|件)")
 # "118号建议是哪个单位提的": who filed it, though it asks for a unit
@@ -132,6 +133,8 @@ def analyse(text: str) -> Question:
         q.field = _first_cue(text, DATE_FIELD_CUES)
     if q.field is None and q.number and _DATE_OF_DOC.search(text):
         q.field = "reply_date"  # "1002号建议是哪一年的": its date (a reply letter's is its signature's)
+    if q.field and q.want == "date" and not q.field.endswith("date") and _WHEN.search(text):
+        q.field = None  # "科学技术局是哪天把…协办意见反馈的": when, which the 协办 field does not say
     if q.field and q.field.endswith("date") and _CONTENT_FIGURE.search(text):
         q.field = None  # "答复函里说…新增…104家，这是哪一年的数据": the figure's year, not the letter's
     if q.field and q.want == "reason":

@@ -241,3 +241,10 @@ def test_the_year_of_a_figure_the_question_quotes_is_not_the_letters_date(assist
     assert analyse("1002号答复函是哪一年的？").field == "reply_date"
     a = assistant.ask("答复函里说苏北新增省级企业技术中心104家，这是哪一年的数据？")
     assert not a.refused and a.text.startswith("2020年")
+
+
+def test_when_something_was_done_with_a_field_is_not_the_field(assistant):
+    """A held-out unanswerable: "科学技术局是哪天把482号建议的协办意见反馈的" got the 协办 field."""
+    q = "苏州市科学技术局是哪天把482号建议的协办意见反馈给主办单位的？"
+    assert analyse(q).field is None and analyse("482号建议的协办单位是谁？").field == "co_units"
+    assert assistant.ask(q).refused
