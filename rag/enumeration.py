@@ -8,6 +8,8 @@ sentence alone names the set without saying what is in it.
 
     >>> count_of("五个强化"), count_of("三大任务"), count_of("强化")
     (5, 3, None)
+    >>> answer_enumeration("“五个强化”分别由哪些部门牵头负责？", []) is None  # asks of each item
+    True
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from rag.proposals import ordinal
 _COUNTED_SET = re.compile(r"(?<![\d一二三四五六七八九十])([一二三四五六七八九十]|[2-9])(?:个|大|项|条|方面)([\u4e00-\u9fff]{1,6})")
 # The question asks what the set holds.
 _ASKS_WHAT = re.compile(r"是什么|是哪些|有哪些|包括|包含|指什么|指的是|具体|分别")
+# ...not something about each item: "“五个强化”分别由哪些部门牵头", "每一项设定了什么量化指标"
+_ASKS_OF_ITEMS = re.compile(r"部门|单位|机构|牵头|负责|谁|指标|多少|金额|资金|预算|时间|哪年|哪一年|何时|每一项|每项|各项")
 _FIRST_CLAUSE = re.compile(r"[^,，;；。:：]{2,40}")
 _PARAGRAPH = re.compile(r"\n\s*(\S)")
 
@@ -36,7 +40,7 @@ def answer_enumeration(question: str, docs: Iterable[Document], places: Iterable
     """The items of a counted set the question names and asks about, from a document naming the
     ``places`` the question names; None when it names none, or no document announces it with
     that many items."""
-    if not _ASKS_WHAT.search(question) or not _COUNTED_SET.search(question):
+    if not _ASKS_WHAT.search(question) or not _COUNTED_SET.search(question) or _ASKS_OF_ITEMS.search(question):
         return None  # checked before the documents are visited: most questions name no set
     docs = [d for d in docs if all(p in d.text or p in d.title for p in places)]
     for m in _COUNTED_SET.finditer(question):
