@@ -46,6 +46,7 @@ from rag.parts import answer_part, headed_by, points_at
 from rag.plans import answer_plans, asks_plans
 from rag.questions import Question, analyse
 from rag.refs import arabic_numbers
+from rag.sections import answer_sections, asks_sections
 from rag.subpoints import asks_items, section_topic, sub_nth
 
 NOT_FOUND = "资料中未找到"
@@ -121,12 +122,14 @@ class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
         # which documents the question names, looked up only when it may ask about one (the
         # look-up visits every document: at 100k chunks it cost more than the search)
         about_doc = q.field or q.number or points_at(q.text) or asks_whole(q.text) or asks_plans(q.text) or checked(q.text)
+        about_doc = about_doc or asks_sections(q.text)
         named = self._docs_named(q) if about_doc else []
         # "在“大力发展智能制造”这一节里…第三项": a reply letter named by its section's heading
         named = named or (headed_by(section_topic(q.text), docs) if sub_nth(q.text) or asks_items(q.text) else [])
         # the part of a document pointed at ("第一点", "讲X的那一部分标题") before its fields ("标题")
         # "第二部分的下一步打算": the section's plan, before the section itself
-        meta = answer_date_order(q.text, docs) or answer_plans(q.text, named) or answer_part(q.text, named)
+        meta = answer_date_order(q.text, docs) or answer_sections(q.text, named)
+        meta = meta or answer_plans(q.text, named) or answer_part(q.text, named)
         meta = meta or self.answer_from_metadata(q, named)
         meta = meta or answer_overview(q.text, named, docs) or answer_catalog(q.text, docs)
         meta = meta or answer_mentions(q.text, docs) or answer_mention_check(q.text, named, docs)

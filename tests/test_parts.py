@@ -205,3 +205,14 @@ def test_the_plan_of_a_numbered_section_is_its_own(assistant):
 def test_an_item_ranked_or_last_in_a_named_section(assistant, question, item):
     a = assistant.ask(question)
     assert not a.refused and a.citations[0].quote.startswith(item)
+
+
+@pytest.mark.parametrize("question", ["《以科技创新推动产业创新》一文由哪几个栏目组成？", "评论分为哪几部分？"])
+def test_an_articles_bracketed_sections(assistant, question):
+    a = assistant.ask(question)
+    assert not a.refused and [c.quote for c in a.citations] == ["【学习金句】", "【实践分享】", "【专家解读】"]
+
+
+def test_a_reply_letters_parts_are_its_numbered_sections_not_brackets(assistant):
+    a = assistant.ask("1002号答复函分为哪几部分？")
+    assert "答复共4部分" in a.text and a.citations[0].quote.startswith("一、")
