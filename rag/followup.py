@@ -176,7 +176,7 @@ def condense_by_rules(question: str, history: History) -> str:
 
 # A short follow-up that only asks more of the same thing: its rank, share, change or total
 _ELLIPTIC = re.compile(
-    r"(?:那|那么)?(?:在)?(?:全国|全省|全市|国内)?(?:排名?|排在|位居|居)?第几[名位]?[？?。]*"
+    r"(?:那|那么)?(?:数量|规模|总量|总数)?(?:在)?(?:全国|全省|全市|国内)?(?:排名?|排在|位居|居)?第几[名位]?[？?。]*"
     r"|(?:那|那么)?占(?:全国|全省|全市)(?:的)?(?:比例|比重)?(?:是|为)?(?:多少|几成|百分之几)?[？?。]*"
     r"|(?:那|那么)?(?:比上一?年|同比)?(?:增长|增加|提高)了?多少[？?。]*"
     r"|(?:那|那么)?(?:一共|总共|累计)(?:有)?多少[？?。]*"
@@ -219,6 +219,9 @@ def _field_owner(question: str) -> str:
     return owner if len(owner) <= 40 and DOC_REF.search(owner) else ""
 
 
+_PERSON_FIELDS = ("author", "reporters", "editor")
+
+
 def _person_answered(history: History) -> str:
     """The person the last answer named, when the last question asked who someone is (not who
     filed a document: then 他 stands for the document, as in "他提了哪些对策建议").
@@ -227,6 +230,8 @@ def _person_answered(history: History) -> str:
     '刘小涛'
     >>> _person_answered([("482号建议是谁提出的？", "……建议人是胡伏原。[1]")])
     ''
+    >>> _person_answered([("评论作者是谁？", "《以科技创新推动产业创新》的作者是马一德。[1]")])
+    '马一德'
     """
     from rag.questions import _entities, _is_person, analyse, places
 
@@ -234,7 +239,8 @@ def _person_answered(history: History) -> str:
         return ""
     question, answer = history[-1]
     q = analyse(question)
-    if q.want != "person" or q.field is not None:
+    # who wrote, reported or edited a piece is a person asked about ("评论作者是谁" "他是什么职务")
+    if q.want != "person" or (q.field is not None and q.field not in _PERSON_FIELDS):
         return ""
     asked = set(q.entities)
     found = (e for e in _entities(answer[:120]) if e not in asked and _is_person(e) and not places(e))

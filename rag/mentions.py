@@ -41,6 +41,7 @@ _CHECK = re.compile(
     rf"(?:有没有|是否|有无)(?:也)?{_VERB}(?P<a>[^？?。，,]{{2,24}}?)(?:的内容|这个词|这一说法|这个说法)?[？?。]*$"
     rf"|{_VERB}(?P<b>[^？?。，,]{{2,24}}?)(?:的内容)?(?:了)?吗[？?。]*$"
 )
+_QUOTES = "[“”\"‘’'「」]*"
 # "资料里有没有提到…": the corpus is the scope when no document is named
 _CORPUS = re.compile(r"资料|文件|材料|文档|库里|库中")
 
@@ -106,8 +107,13 @@ def answer_mention_check(question: str, named: list[Document], docs: Iterable[Do
 def _first_mentions(term: str, docs: Iterable[Document]) -> list:
     """For each document holding ``term`` as written, its first sentence that does, cited."""
     cites = []
+    # quotes the asker left out ("1030产业体系" for “1030”产业体系) still match
+    loose = re.compile(_QUOTES.join(map(re.escape, term.replace("“", "").replace("”", ""))))
     for doc in docs:
         at = doc.text.find(term)
+        if at < 0:
+            m = loose.search(doc.text)
+            at = m.start() if m else -1
         if at < 0:
             continue
         a, b = next(((a, b) for a, b in sentence_spans(doc.text) if a <= at < b), (at, at + len(term)))

@@ -18,6 +18,7 @@ from rag.citations import make_citation
 from rag.compound import PROPOSAL_NUMBER
 from rag.cue_words import FIELD_LABELS
 from rag.documents import Answer, Citation, Document
+from rag.overview import PROPOSAL_KINDS
 
 # "哪个先答复", "哪个答复得更早", "谁先发布", "哪份文件时间最早": the order of two or more dates.
 _ORDER = re.compile(
@@ -38,8 +39,10 @@ _KIND_WORD = re.compile(r"答复函|复函")
 _AFTER_NUMBER = re.compile(r"\d\s*号\s*(?:的)?$")
 # every document: "哪份文件最早", "这些资料按时间先后"
 _ALL_DOCS = re.compile(
-    r"(?:哪份|哪个|哪篇|哪一份|哪一篇|所有|这些|各份|全部)(?:文件|资料|文档|材料)|(?:文件|资料|文档)(?:是|为)(?:哪份|哪个|哪篇)"
+    r"(?:哪份|哪个|哪篇|哪一份|哪一篇|所有|这些|各份|全部)(?:文件|资料|文档|材料)"
+    r"|(?:文件|资料|文档)(?:是|为)(?:哪份|哪个|哪篇|哪一份|哪一篇)"
 )
+_ALL_PROPOSALS = re.compile(r"(?:哪个|哪份|哪一个|哪一份|哪件|哪篇)(?:建议|提案)|(?:建议|提案)(?:是|为)(?:哪个|哪份|哪一份)")
 _DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})日?(?:\s+(\d{1,2}):(\d{2}))?")
 
 
@@ -71,16 +74,25 @@ def answer_date_order(question: str, docs: Iterable[Document]) -> Answer | None:
         return None
     dated = [(key, label) for key, label, *_ in rows if key is not None]
     extreme = _EXTREME.search(question)
+    if extreme is not None and len(rows) > 2 and len(dated) >= 2:
+        return _extreme(question, rows, keys, extreme.group(1) in "晚新迟后")
     if len(dated) < len(rows) or extreme is None or len(rows) == 2:
         text, cites = _dates(rows, keys)
         if len(dated) == len(rows):  # the order only when every date is known
             text += order_sentence(dated, word)
         return Answer(question=question, text=text, citations=cites)
-    # "哪份文件最早": the one asked for first, then every document's date in that order
-    latest = extreme.group(1) in "晚新迟后"
-    rows.sort(key=lambda r: r[0], reverse=latest)
+    text, cites = _dates(rows, keys)
+    return Answer(question=question, text=text, citations=cites)
+
+
+def _extreme(question: str, rows: list, keys: tuple[str, ...], latest: bool) -> Answer:
+    """"哪份文件最早": the one asked for first, then every document's date in that order; those
+    without the date asked come last, said so, and the conclusion is drawn among the dated."""
+    undated = [r for r in rows if r[0] is None]
+    rows = sorted((r for r in rows if r[0] is not None), key=lambda r: r[0], reverse=latest) + undated
     ties = sum(r[0] == rows[0][0] for r in rows) > 1
-    lead = "其中有日期相同的，无法只说一份。" if ties else f"{'最晚' if latest else '最早'}的是{rows[0][1]}。"
+    among = f"在有{FIELD_LABELS[keys[0]]}的{len(rows) - len(undated)}份中，" if undated else ""
+    lead = "其中有日期相同的，无法只说一份。" if ties else f"{among}{'最晚' if latest else '最早'}的是{rows[0][1]}。"
     text, cites = _dates(rows, keys)
     return Answer(question=question, text=f"{lead}{'由晚到早' if latest else '由早到晚'}依次是：{text}", citations=cites)
 
@@ -116,6 +128,8 @@ def _subjects(question: str, docs: list[Document], keys: tuple[str, ...]) -> lis
         return [(label, doc) for _, label, doc in sorted(found, key=lambda f: f[0])]
     if _ALL_DOCS.search(question):
         return [(_label(d, docs), d) for d in docs]
+    if _ALL_PROPOSALS.search(question):  # "哪个建议答复得最晚": every proposal
+        return [(_label(d, docs), d) for d in docs if d.kind in PROPOSAL_KINDS]
     return []
 
 

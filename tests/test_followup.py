@@ -206,3 +206,15 @@ def test_which_ones_after_a_count_must_be_listed_not_the_count_again(assistant):
 def test_a_bare_when_after_a_question_about_a_proposal_asks_its_date(assistant):
     a = assistant.ask("哪一年？", history=[("482号建议是谁提的？", "……建议人是胡伏原。[1]")])
     assert not a.refused and "2025-06-19" in a.text and "答复时间" in a.text
+
+
+def test_he_after_an_author_question_is_the_author(assistant):
+    first = assistant.ask("评论作者是谁？")
+    a = assistant.ask("他是什么职务？", history=[("评论作者是谁？", first.text)])
+    assert not a.refused and "院长" in a.text
+
+
+def test_a_rank_of_the_count_just_answered(assistant):
+    first = assistant.ask("苏州有几家灯塔工厂？")
+    a = assistant.ask("数量在全国排第几？", history=[("苏州有几家灯塔工厂？", first.text)])
+    assert not a.refused and "位居全国第一" in a.text

@@ -47,3 +47,8 @@ def test_a_yes_no_question_about_the_whole_corpus(assistant):
     a = assistant.ask("资料里有没有提到“雁阵效应”？")
     assert not a.refused and a.text.startswith("有。") and a.citations[0].doc_id.startswith("新闻")
     assert checked("苏州有没有灯塔工厂？") is None  # has, not mentions: an ordinary question
+
+
+def test_quotes_the_asker_left_out_still_match(assistant):
+    a = assistant.ask("哪些文件提到了1030产业体系？")
+    assert "3份文件" in a.text and all("1030”产业体系" in c.quote for c in a.citations)

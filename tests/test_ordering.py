@@ -75,3 +75,11 @@ def test_last_part_and_newest_policy_are_no_date_order(assistant):
     assert answer_date_order("哪份文件提到最新政策？", docs) is None
     a = answer_date_order("最早的文件是哪份？", docs)
     assert a is not None and a.text.startswith("最早的是第1002号答复函。")
+
+
+def test_the_earliest_among_documents_that_have_the_date_asked(assistant):
+    a = assistant.ask("哪份文件发布最早？")  # 482's page gives no publication date
+    assert a.text.startswith("在有发布时间的4份中，最早的是第1002号答复函。")
+    assert "资料中没有第482号提案的发布时间" in a.text
+    b = assistant.ask("哪个建议答复得最晚？")
+    assert b.text.endswith("第482号提案答复在先，第118号提案在后。")

@@ -216,3 +216,14 @@ def test_an_articles_bracketed_sections(assistant, question):
 def test_a_reply_letters_parts_are_its_numbered_sections_not_brackets(assistant):
     a = assistant.ask("1002号答复函分为哪几部分？")
     assert "答复共4部分" in a.text and a.citations[0].quote.startswith("一、")
+
+
+@pytest.mark.parametrize("question", ["答复函最后说了什么？", "答复函的致谢语是什么？"])
+def test_a_letters_closing_words(assistant, question):
+    a = assistant.ask(question)
+    assert not a.refused and a.citations[0].quote.startswith("感谢您提出的宝贵意见")
+
+
+def test_the_number_of_a_proposer_s_proposal(assistant):
+    a = assistant.ask("胡伏原提的是几号建议？")
+    assert not a.refused and "482" in a.text
