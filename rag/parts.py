@@ -36,7 +36,7 @@ from rag.proposals import (
 from rag.subpoints import asks_items, items, section_nth, section_topic, sub_nth
 
 _NTH = re.compile(
-    r"(?:第(?P<n>\d{1,2}|[一二三四五六七八九十]{1,3})|(?P<last>最后一))(?:大|个)?(?:方面|点|条|项|部分|节|问题|建议|措施)"
+    r"(?:第(?P<n>\d{1,2}|[一二三四五六七八九十]{1,3})|(?P<last>最后一|最末一?|收尾的?那?一?))(?:大|个)?(?:方面|点|条|项|部分|节|问题|建议|措施|对策)"
 )
 _TOPIC = re.compile(
     r"(?:讲|谈|写|关于|涉及)(?P<a>[^，,。？?]{2,20}?)的(?:那|哪)?一?(?:部分|节|条|方面)"
@@ -144,6 +144,7 @@ def _sub_item(question: str, doc: Document) -> Answer | None:
         return None
     run = reply_sections(doc)
     n, topic = section_nth(question), section_topic(question)
+    n = len(run) if n == -1 else n  # "最后一节"
     section = run[n - 1] if n and n <= len(run) else (_about(run, topic) if topic and not n else None)
     if section is None:
         return None

@@ -12,6 +12,10 @@ item's number:
     True
     >>> sub_nth("统筹区域协调发展那一节排第三的举措是什么？"), sub_nth("强化创新载体建设那一节里，最后一项举措是什么？")
     (3, -1)
+    >>> sub_nth("给陆惠芬的回复第四大部分，开头那项举措叫什么？"), section_nth("答复函最后一节列的四项工作里，最末一项是什么？")
+    (1, -1)
+    >>> section_topic("答复函人才培育部分的“三是”讲的是哪项工作？")
+    '人才培育'
     >>> section_topic("答复函推动重大项目建设那部分的第二项工作是什么？")
     '推动重大项目建设'
     >>> section_topic("在“大力发展智能制造”这一节里，省工信厅列的第三项举措叫什么？")
@@ -32,11 +36,15 @@ _MARKER = re.compile(rf"(?:(?<=^)|(?<=[\s。；;：:！!]))(?P<n>[{CN_DIGITS}])�
 # the item asked: a quoted or pointed "二是", or a 第N项/条/点 after the section is named
 _ASKED_MARKER = re.compile(rf"[“\"‘'](?P<n>[{CN_DIGITS}])是[”\"’']|的(?P<m>[{CN_DIGITS}])是(?=讲|说|写|指|的|什么|哪|是)")
 _ASKED_NTH = re.compile(
-    rf"第(?P<n>[{CN_DIGITS}]|\d)(?:项|条|点|个)(?!部分)|排(?:在)?第(?P<r>[{CN_DIGITS}]|\d)(?:位|名)?|(?P<last>最后一?(?:项|条|点|个)|排最后)"
+    rf"第(?P<n>[{CN_DIGITS}]|\d)(?:项|条|点|个)(?!部分)|排(?:在)?第(?P<r>[{CN_DIGITS}]|\d)(?:位|名)?"
+    r"|(?P<last>(?:最后|最末)一?(?:项|条|点|个)|排最后)|(?P<first>开头(?:的|那)?一?(?:项|条|个)|打头(?:的|那)?一?(?:项|条|个))"
 )
 # how the section is named: its number (第一部分) or its topic (X那部分, “X”这一节)
-_SECTION_NTH = re.compile(rf"第(?P<n>[{CN_DIGITS}]|\d)(?:大)?(?:部分|节|方面)")
-_SECTION_TOPIC = re.compile(r"[“\"]?(?P<t>[^，,。？?的“”\"\s]{2,16}?)[”\"]?(?:这|那)一?(?:部分|节|块|方面)")
+_SECTION_NTH = re.compile(rf"第(?P<n>[{CN_DIGITS}]|\d)(?:大)?(?:部分|节|方面)|(?P<last>最后)一?(?:大)?(?:部分|节)")
+_SECTION_TOPIC = re.compile(
+    r"[“\"]?(?P<t>[^，,。？?的“”\"\s]{2,16}?)[”\"]?(?:这|那)一?(?:部分|节|块|方面)"
+    r"|(?:答复函?|复函|回复)的?(?P<u>[^，,。？?的“”\"\s第]{2,10}?)(?:部分|一节)"  # "答复函人才培育部分"
+)
 
 
 def sub_nth(question: str) -> int | None:
@@ -50,6 +58,8 @@ def sub_nth(question: str) -> int | None:
     m = _ASKED_NTH.search(question, named.end())
     if m is None:
         return None
+    if m.group("first"):
+        return 1
     return -1 if m.group("last") else ordinal(m.group("n") or m.group("r"))
 
 
@@ -75,13 +85,15 @@ def _named_section(question: str) -> re.Match[str] | None:
 def section_nth(question: str) -> int | None:
     """The section number named ("第一部分" → 1), or None."""
     m = _SECTION_NTH.search(question)
-    return ordinal(m.group("n")) if m else None
+    if m is None:
+        return None
+    return -1 if m.group("last") else ordinal(m.group("n"))
 
 
 def section_topic(question: str) -> str | None:
     """The section's topic as named ("推动重大项目建设那部分" → 推动重大项目建设), or None."""
     m = _SECTION_TOPIC.search(question)
-    return m.group("t").removeprefix("答复函").removeprefix("答复") if m else None
+    return (m.group("t") or m.group("u")).removeprefix("答复函").removeprefix("答复") if m else None
 
 
 def items(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -227,3 +227,19 @@ def test_a_letters_closing_words(assistant, question):
 def test_the_number_of_a_proposer_s_proposal(assistant):
     a = assistant.ask("胡伏原提的是几号建议？")
     assert not a.refused and "482" in a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "item"),
+    [("答复函人才培育部分的“三是”讲的是哪项工作？", "三是提升高校基础研究能力"),
+     ("给陆惠芬的回复第四大部分，开头那项举措叫什么？", "一是积极推进重大工业项目建设"),
+     ("第1002号建议答复函最后一节列的四项工作里，最末一项是什么？", "四是推动苏北地区产业协同发展")],
+)
+def test_a_section_named_by_topic_or_as_the_last_and_its_first_or_last_item(assistant, question, item):
+    a = assistant.ask(question)
+    assert not a.refused and a.citations[0].quote.startswith(item)
+
+
+def test_the_closing_point_of_a_proposal(assistant):
+    a = assistant.ask("胡伏原收尾的那条对策，题目是怎么写的？")
+    assert "第4条是：(四)推进制造业智能化绿色化深度融合" in a.text
