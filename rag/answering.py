@@ -40,6 +40,7 @@ from rag.enumeration import answer_enumeration
 from rag.extraction import Scored, SentenceExtractor
 from rag.fields import FieldAnswers
 from rag.mentions import answer_mention_check, answer_mentions, checked
+from rag.more import MoreAnswers
 from rag.ordering import answer_date_order
 from rag.overview import answer_overview, asks_whole
 from rag.parts import answer_part, headed_by, points_at
@@ -52,7 +53,7 @@ from rag.subpoints import asks_items, section_topic, sub_nth
 NOT_FOUND = "资料中未找到"
 
 
-class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
+class ExtractiveAnswerer(MoreAnswers, FieldAnswers, SentenceExtractor):
     """Answers from metadata or quoted sentences; needs the index for document texts and IDF.
 
     ``max_chars``: longest quote (a longer sentence is cut to its best clause window);
@@ -137,15 +138,6 @@ class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
         if meta is not None:
             return meta
         return self._quote_best(q, question, hits)
-
-    def answer_more(self, question: str, hits: list[Hit], shown: str) -> Answer:
-        """"还有呢？" after ``question`` was answered with ``shown``: the best trusted sentences the
-        earlier answer did not quote, or a refusal saying there is nothing more that can be trusted."""
-        q = analyse(question)
-        said = norm_quote(MARKER.sub("", shown))
-        # more is held to the question's rarest word too: "苏州有几家灯塔工厂" + "还有呢" is not
-        # answered by 绿色工厂 (for a first answer this rule refused too much: docs/quality.md)
-        return self._quote_best(q, question, hits, skip=lambda t: quoted_in(t, said), why=_NO_MORE, keys=1)
 
     def _quote_best(
         self, q: Question, question: str, hits: list[Hit], skip=None, why: str = "", keys: int = 0
@@ -243,25 +235,6 @@ class ExtractiveAnswerer(FieldAnswers, SentenceExtractor):
             if len(spans) == n:
                 break
         return [make_citation(i + 1, self.index.docs[d], a, b) for i, (d, a, b) in enumerate(spans)]
-
-
-_NO_MORE = "更多可以确认的相关内容（上一回答已引用资料中找到的内容）"
-_SPACE = re.compile(r"[\s|]+")
-
-
-def norm_quote(text: str) -> str:
-    """Text without whitespace and table pipes, so a quote is found in an answer that re-wrapped it."""
-    return _SPACE.sub("", text)
-
-
-def quoted_in(sentence: str, said: str, piece: int = 20) -> bool:
-    """The sentence, or a ``piece``-character stretch of it (a long one is quoted cut), is in ``said``.
-
-    >>> quoted_in("苏州集聚灯塔工厂7家。", "苏州集聚灯塔工厂7家。[1]"), quoted_in("苏州集聚灯塔工厂7家。", "北京3家")
-    (True, False)
-    """
-    s = norm_quote(sentence)
-    return bool(s) and (s in said or any(s[i : i + piece] in said for i in range(0, max(0, len(s) - piece) + 1, piece // 2)))
 
 
 # "482", "第482号", "482号建议", "118号呢？": a number alone asks for the proposal's record.

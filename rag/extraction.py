@@ -46,7 +46,8 @@ from rag.trust import NUMBER_TERM, QUESTION_WORD, Scored, TrustRules
 _NEXT_POINT = re.compile(r"[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}[,，、]")
 # A sentence opening that points back at the one before it.
 _BACK_REFERENCE = re.compile(r"(?:因此|所以|故|这|此|该|其|它|他|她|牠)")
-_CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
+CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")  # a clause with its closing mark
+_CLAUSE = CLAUSE
 # "多少家", "几个": a question word with its counter.
 _HOW_MANY = re.compile(r"(?:多少|几)[个家项件名位次所座条种类批]?")
 # "万利是哪个单位的": 单位 asks for an organisation; as a term it matched the page's "承办单位:" line

@@ -1,16 +1,22 @@
 """"还有呢？": a follow-up asking for more of the previous answer.
 
-The offline answerer then quotes the best trusted sentences that the earlier answers to the same
-question did not quote (``ExtractiveAnswerer.answer_more``), and says so when nothing more can be
-trusted, instead of giving the same answer again.
+The offline answerer then gives the rest of a sentence an earlier answer quoted cut, else the best
+trusted sentences that the earlier answers to the same question did not quote
+(``MoreAnswers.answer_more``), and says so when nothing more can be trusted, instead of giving the
+same answer again.
 """
 
 from __future__ import annotations
 
 import re
 
+from rag.chunking import is_heading, split_sentences
+from rag.citations import MARKER, make_citation
+from rag.documents import Answer, Hit
+from rag.extraction import CLAUSE
 from rag.followup import previous_question
 from rag.history import History
+from rag.questions import Question, analyse
 
 # "还有呢？", "还有别的吗", "其他的呢", "再说说": more of the same answer
 _MORE = re.compile(
@@ -41,3 +47,62 @@ def asked_more_of(history: History) -> tuple[str, str]:
     if asks_more(history[i][0]):
         return "", ""
     return previous_question(history[: i + 1]), "\n".join(a for _, a in history[i:])
+
+
+_NO_MORE = "更多可以确认的相关内容（上一回答已引用资料中找到的内容）"
+_SPACE = re.compile(r"[\s|]+")
+
+
+def norm_quote(text: str) -> str:
+    """Text without whitespace and table pipes, so a quote is found in an answer that re-wrapped it."""
+    return _SPACE.sub("", text)
+
+
+def quoted_in(sentence: str, said: str, piece: int = 20) -> bool:
+    """The sentence, or a ``piece``-character stretch of it (a long one is quoted cut), is in ``said``.
+
+    >>> quoted_in("苏州集聚灯塔工厂7家。", "苏州集聚灯塔工厂7家。[1]"), quoted_in("苏州集聚灯塔工厂7家。", "北京3家")
+    (True, False)
+    """
+    s = norm_quote(sentence)
+    return bool(s) and (s in said or any(s[i : i + piece] in said for i in range(0, max(0, len(s) - piece) + 1, piece // 2)))
+
+
+class MoreAnswers:
+    """The answerer's "还有呢？" (mixed into rag.answering.ExtractiveAnswerer, whose scoring and
+    quoting it uses)."""
+
+    def answer_more(self, question: str, hits: list[Hit], shown: str) -> Answer:
+        """"还有呢？" after ``question`` was answered with ``shown``: the best trusted sentences the
+        earlier answer did not quote, or a refusal saying there is nothing more that can be trusted."""
+        q = analyse(question)
+        said = norm_quote(MARKER.sub("", shown))
+        rest = self._rest_of_cut(q, hits, said)
+        if rest is not None:
+            cite = make_citation(1, self.index.docs[rest[0]], rest[1], rest[2])
+            return Answer(question=question, text=f"{cite.quote}[1]", citations=[cite], hits=hits)
+        # more is held to the question's rarest word too: "苏州有几家灯塔工厂" + "还有呢" is not
+        # answered by 绿色工厂 (for a first answer this rule refused too much: docs/quality.md)
+        return self._quote_best(q, question, hits, skip=lambda t: quoted_in(t, said), why=_NO_MORE, keys=1)
+
+    def _rest_of_cut(self, q: Question, hits: list[Hit], said: str) -> tuple[str, int, int] | None:
+        """The clauses after the quoted ones of the best sentence an earlier answer quoted cut
+        ("刘小涛指出…目标任务:…量的合理增长," + "还有呢？" → "推动GDP迈上3万亿台阶;…"), up to
+        ``max_chars``; None when the best such sentence was quoted whole."""
+        for s in self.score_sentences(q, hits)[:5]:
+            text = self.index.docs[s.doc_id].text
+            if not quoted_in(text[s.start : s.end], said) or norm_quote(text[s.start : s.end]) in said:
+                continue
+            clauses = [(s.start + m.start(), s.start + m.end()) for m in CLAUSE.finditer(text[s.start : s.end])]
+            shown = [i for i, (a, b) in enumerate(clauses) if norm_quote(text[a:b]) in said]
+            after = clauses[shown[-1] + 1 :] if shown else []
+            if not after:
+                return None
+            end = next((b for a, b in reversed(after) if b - after[0][0] <= self.max_chars), after[0][1])
+            # a short rest goes on into the sentences after it, within the paragraph
+            for a, b in split_sentences(text, s.end, min(len(text), s.end + self.max_chars)):
+                if b - after[0][0] > self.max_chars or "\n\n" in text[end:a] or is_heading(text[a:b]):
+                    break
+                end = b
+            return s.doc_id, after[0][0], end
+        return None

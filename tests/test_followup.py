@@ -218,3 +218,13 @@ def test_a_rank_of_the_count_just_answered(assistant):
     first = assistant.ask("苏州有几家灯塔工厂？")
     a = assistant.ask("数量在全国排第几？", history=[("苏州有几家灯塔工厂？", first.text)])
     assert not a.refused and "位居全国第一" in a.text
+
+
+def test_more_after_a_sentence_quoted_cut_gives_the_rest_of_it(assistant):
+    """A QA tester's follow-up failure: 刘小涛's targets were quoted cut at 120 characters, and
+    "还有呢？" refused instead of giving the rest (推动GDP迈上3万亿台阶, 到2035年…)."""
+    first = assistant.ask("刘小涛提出了什么目标？")
+    assert "GDP" not in first.text
+    more = assistant.ask("还有呢？", history=[("刘小涛提出了什么目标？", first.text)])
+    assert not more.refused and more.citations[0].quote.startswith("推动GDP迈上3万亿台阶")
+    assert "到2035年" in more.text
