@@ -71,6 +71,19 @@ def figures(text: str) -> list[str]:
     return [re.sub(r"\s+", "", m.group(0)) for m in FIGURE.finditer(clean)]
 
 
+_SPACE_OR_PIPE = re.compile(r"[\s|]+")
+
+
+def compact(text: str) -> str:
+    """Text without whitespace and table pipes, for finding a quote or a gold string in text that
+    wraps it differently.
+
+    >>> compact("答复时间：2025 -06-19 | 09:37")
+    '答复时间：2025-06-1909:37'
+    """
+    return _SPACE_OR_PIPE.sub("", text)
+
+
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 

@@ -30,21 +30,19 @@ Figures (see docs/quality.md for the exact definitions):
 from __future__ import annotations
 
 import json
-import re
 import statistics
 import time
 from collections import defaultdict
 from pathlib import Path
 
-from rag.citations import MARKER
+from rag.citations import MARKER, compact
 from rag.cli import EXTRA_PARSERS, command
 
-_STRIP = re.compile(r"[\s|]+")
 SCORE_CHARS = 120  # answers are also scored on their first 120 characters
 
 
 def norm(text: str) -> str:
-    return _STRIP.sub("", text)
+    return compact(text)
 
 
 def answer_body(text: str) -> str:

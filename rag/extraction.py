@@ -47,7 +47,6 @@ _NEXT_POINT = re.compile(r"[一二三四五六七八九十]{1,2}是|第[一二�
 # A sentence opening that points back at the one before it.
 _BACK_REFERENCE = re.compile(r"(?:因此|所以|故|这|此|该|其|它|他|她|牠)")
 CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")  # a clause with its closing mark
-_CLAUSE = CLAUSE
 # "多少家", "几个": a question word with its counter.
 _HOW_MANY = re.compile(r"(?:多少|几)[个家项件名位次所座条种类批]?")
 # "万利是哪个单位的": 单位 asks for an organisation; as a term it matched the page's "承办单位:" line
@@ -256,7 +255,7 @@ class SentenceExtractor(TrustRules):
         if s.end - s.start <= self.max_chars:
             return self._extend(s) if self.window else (s.start, s.end)
         text = self.index.docs[s.doc_id].text
-        clauses = [(s.start + m.start(), s.start + m.end()) for m in _CLAUSE.finditer(text[s.start : s.end])]
+        clauses = [(s.start + m.start(), s.start + m.end()) for m in CLAUSE.finditer(text[s.start : s.end])]
         weights = self._term_weights(q.text)
         best, best_score = (s.start, s.start + self.max_chars), -1.0
         for i in range(len(clauses)):

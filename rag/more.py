@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from rag.chunking import is_heading, split_sentences
-from rag.citations import MARKER, make_citation
+from rag.citations import MARKER, compact, make_citation
 from rag.documents import Answer, Hit
 from rag.extraction import CLAUSE
 from rag.followup import previous_question
@@ -50,12 +50,6 @@ def asked_more_of(history: History) -> tuple[str, str]:
 
 
 _NO_MORE = "更多可以确认的相关内容（上一回答已引用资料中找到的内容）"
-_SPACE = re.compile(r"[\s|]+")
-
-
-def norm_quote(text: str) -> str:
-    """Text without whitespace and table pipes, so a quote is found in an answer that re-wrapped it."""
-    return _SPACE.sub("", text)
 
 
 def quoted_in(sentence: str, said: str, piece: int = 20) -> bool:
@@ -64,7 +58,7 @@ def quoted_in(sentence: str, said: str, piece: int = 20) -> bool:
     >>> quoted_in("苏州集聚灯塔工厂7家。", "苏州集聚灯塔工厂7家。[1]"), quoted_in("苏州集聚灯塔工厂7家。", "北京3家")
     (True, False)
     """
-    s = norm_quote(sentence)
+    s = compact(sentence)
     return bool(s) and (s in said or any(s[i : i + piece] in said for i in range(0, max(0, len(s) - piece) + 1, piece // 2)))
 
 
@@ -76,7 +70,7 @@ class MoreAnswers:
         """"还有呢？" after ``question`` was answered with ``shown``: the best trusted sentences the
         earlier answer did not quote, or a refusal saying there is nothing more that can be trusted."""
         q = analyse(question)
-        said = norm_quote(MARKER.sub("", shown))
+        said = compact(MARKER.sub("", shown))
         rest = self._rest_of_cut(q, hits, said)
         if rest is not None:
             cite = make_citation(1, self.index.docs[rest[0]], rest[1], rest[2])
@@ -91,10 +85,10 @@ class MoreAnswers:
         ``max_chars``; None when the best such sentence was quoted whole."""
         for s in self.score_sentences(q, hits)[:5]:
             text = self.index.docs[s.doc_id].text
-            if not quoted_in(text[s.start : s.end], said) or norm_quote(text[s.start : s.end]) in said:
+            if not quoted_in(text[s.start : s.end], said) or compact(text[s.start : s.end]) in said:
                 continue
             clauses = [(s.start + m.start(), s.start + m.end()) for m in CLAUSE.finditer(text[s.start : s.end])]
-            shown = [i for i, (a, b) in enumerate(clauses) if norm_quote(text[a:b]) in said]
+            shown = [i for i, (a, b) in enumerate(clauses) if compact(text[a:b]) in said]
             after = clauses[shown[-1] + 1 :] if shown else []
             if not after:
                 return None

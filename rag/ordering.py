@@ -21,11 +21,12 @@ from rag.documents import Answer, Citation, Document
 from rag.overview import PROPOSAL_KINDS
 
 # "哪个先答复", "哪个答复得更早", "谁先发布", "哪份文件时间最早": the order of two or more dates.
-_ORDER = re.compile(
-    r"(?:哪个|哪一个|哪份|哪篇|谁)[^，,。？?]{0,6}(?:先|早|晚|后)(?![^\W的发答一是成出印提了些])|更早|更晚|早于|晚于|先后|顺序|最[早晚新迟](?![^\W的发答一是成出印])"
-)
 # "最早", "最新的是哪份" — not "最后一大部分" (a part), "最先进", "最新政策"
 _EXTREME = re.compile(r"最([早晚新迟])(?![^\W的发答一是成出印])")
+_ORDER = re.compile(
+    r"(?:哪个|哪一个|哪份|哪篇|谁)[^，,。？?]{0,6}(?:先|早|晚|后)(?![^\W的发答一是成出印提了些])|更早|更晚|早于|晚于|先后|顺序|"
+    + _EXTREME.pattern
+)
 # the act whose date is compared, and the fields that hold it (a reply letter signs its date);
 # with no act named ("哪份文件时间最早"), each document's most telling date (Document.date)
 _ACTS = (
@@ -76,12 +77,9 @@ def answer_date_order(question: str, docs: Iterable[Document]) -> Answer | None:
     extreme = _EXTREME.search(question)
     if extreme is not None and len(rows) > 2 and len(dated) >= 2:
         return _extreme(question, rows, keys, extreme.group(1) in "晚新迟后")
-    if len(dated) < len(rows) or extreme is None or len(rows) == 2:
-        text, cites = _dates(rows, keys)
-        if len(dated) == len(rows):  # the order only when every date is known
-            text += order_sentence(dated, word)
-        return Answer(question=question, text=text, citations=cites)
     text, cites = _dates(rows, keys)
+    if len(dated) == len(rows):  # the order only when every date is known
+        text += order_sentence(dated, word)
     return Answer(question=question, text=text, citations=cites)
 
 
@@ -116,16 +114,20 @@ def _subjects(question: str, docs: list[Document], keys: tuple[str, ...]) -> lis
     ("118号和482号"), those it names by a kind the corpus holds once ("新闻和评论", "评论和118号建议"),
     or else all of them ("哪份文件最早")."""
     found: list[tuple[int, str, Document | None]] = []
-    for n, start in dict((m.group(1), m.start()) for m in reversed(list(PROPOSAL_NUMBER.finditer(question)))).items():
-        found.append((start, f"第{n}号", _with_field(docs, n, keys)))
+    for m in PROPOSAL_NUMBER.finditer(question):
+        found.append((m.start(), f"第{m.group(1)}号", _with_field(docs, m.group(1), keys)))
     for kind, pattern in _KINDS:
         same = [d for d in docs if d.kind == kind]
         m = next((m for m in pattern.finditer(question) if not _AFTER_NUMBER.search(question[: m.start()])), None)
         if m is not None and len(same) == 1:  # "1002号答复函" is the number's document
             found.append((m.start(), kind, same[0]))
-    found = list({id(doc) if doc else label: (at, label, doc) for at, label, doc in sorted(found, key=lambda f: -f[0])}.values())
-    if len(found) >= 2:  # each document once ("第1002号建议答复函": the number and the kind name one)
-        return [(label, doc) for _, label, doc in sorted(found, key=lambda f: f[0])]
+    # each document once, where the question first names it ("第1002号建议答复函": the number and
+    # the kind name one; a number asked twice, or one the corpus lacks, once)
+    named: dict[object, tuple[str, Document | None]] = {}
+    for _, label, doc in sorted(found, key=lambda f: f[0]):
+        named.setdefault(id(doc) if doc else label, (label, doc))
+    if len(named) >= 2:
+        return list(named.values())
     if _ALL_DOCS.search(question):
         return [(_label(d, docs), d) for d in docs]
     if _ALL_PROPOSALS.search(question):  # "哪个建议答复得最晚": every proposal
