@@ -159,10 +159,11 @@ def condense_by_rules(question: str, history: History) -> str:
         subject = subject_of(history)  # "第三条具体怎么说的？", "什么时候答复的？": the same document's
         if subject:
             return f"{subject}{'' if _OPENS_WITH_ASKING.match(question) else '的'}{question}"
-    if _BARE_WHEN.fullmatch(question.strip()):  # "482号建议是谁提的？" "哪一年？": the document's date
+    when = _BARE_WHEN.fullmatch(question.strip())
+    if when:  # "482号建议是谁提的？" "哪一年？": the document's date
         subject = subject_of(history)
         if _PROPOSAL.search(subject):
-            return f"{subject}是{_BARE_WHEN.fullmatch(question.strip()).group(1)}的？"
+            return f"{subject}是{when.group(1)}的？"
     if _ELLIPTIC.fullmatch(question.strip()):  # "苏州有几家灯塔工厂？" "全国排第几？": of the same
         # "…几家灯塔工厂？" "…7家…" "分别是哪几家？": the count answered is known now, and the
         # members of it must be listed (rag/members.py), not the count given again
