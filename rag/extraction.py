@@ -43,7 +43,7 @@ from rag.reranking import Reranker
 from rag.trust import NUMBER_TERM, QUESTION_WORD, Scored, TrustRules
 
 # A sentence opening the next point of an enumeration ("四是开展…", "第二,…"): a quote stops before it.
-_NEXT_POINT = re.compile(r"[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}[,，、]")
+NEXT_POINT = re.compile(r"[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}[,，、]")
 # A sentence opening that points back at the one before it.
 _BACK_REFERENCE = re.compile(r"(?:因此|所以|故|这|此|该|其|它|他|她|牠)")
 CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")  # a clause with its closing mark
@@ -292,7 +292,7 @@ class SentenceExtractor(TrustRules):
         for a2, b2 in sents[i + 1 :]:
             if b2 - a > self.max_chars or "\n\n" in text[b:a2] or is_heading(text[a2:b2]):
                 break  # within the paragraph only, and never into the next section's heading
-            if _NEXT_POINT.match(text, a2) or opens_point(text[a2:b2]) or text[a2:b2].rstrip().endswith((":", "：")):
+            if NEXT_POINT.match(text, a2) or opens_point(text[a2:b2]) or text[a2:b2].rstrip().endswith((":", "：")):
                 break  # ...nor into the next point of an enumeration, or the lead-in of a list
             if self._in_fields(s.doc_id, a2, b2) != in_fields:
                 break  # ...nor from the text into the page's footer ("承办单位：主办 …"), or back

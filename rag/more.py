@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from rag.chunking import is_heading, split_sentences
+from rag.chunking import is_heading, opens_point, split_sentences
 from rag.citations import MARKER, compact, make_citation
 from rag.documents import Answer, Hit
-from rag.extraction import CLAUSE
+from rag.extraction import CLAUSE, NEXT_POINT
 from rag.followup import previous_question
 from rag.history import History
 from rag.questions import Question, analyse
@@ -49,6 +49,9 @@ def asked_more_of(history: History) -> tuple[str, str]:
     return previous_question(history[: i + 1]), "\n".join(a for _, a in history[i:])
 
 
+# how rag/parts.py shows a part: "《标题》答复共4部分，第2部分是：…"
+_PART_SHOWN = re.compile(r"《([^《》]{1,80})》[^《》\n]{0,8}共\d+\S{1,3}，第\d+\S{1,3}是：")
+_PART_DONE = "这一部分更多的内容（上一回答已引用到这一部分的末尾）"
 _NO_MORE = "更多可以确认的相关内容（上一回答已引用资料中找到的内容）"
 
 
@@ -71,13 +74,38 @@ class MoreAnswers:
         earlier answer did not quote, or a refusal saying there is nothing more that can be trusted."""
         q = analyse(question)
         said = compact(MARKER.sub("", shown))
-        rest = self._rest_of_cut(q, hits, said)
+        rest = self._rest_of_part(shown, said)
+        if rest is not None and rest[1] == rest[2]:
+            return self.refuse(question, [], why=_PART_DONE)
+        rest = rest or self._rest_of_cut(q, hits, said)
         if rest is not None:
             cite = make_citation(1, self.index.docs[rest[0]], rest[1], rest[2])
             return Answer(question=question, text=f"{cite.quote}[1]", citations=[cite], hits=hits)
         # more is held to the question's rarest word too: "苏州有几家灯塔工厂" + "还有呢" is not
         # answered by 绿色工厂 (for a first answer this rule refused too much: docs/quality.md)
         return self._quote_best(q, question, hits, skip=lambda t: quoted_in(t, said), why=_NO_MORE, keys=1)
+
+    def _rest_of_part(self, shown: str, said: str) -> tuple[str, int, int] | None:
+        """After a part of a document was shown ("答复共4部分，第2部分是：…其中写道：一是…"), the
+        sentences that follow the last one quoted, up to twice ``max_chars``, within the part (never
+        past the next heading) and within one point (一是…, 二是… come one at a time); an empty
+        span at the part's end; None when the earlier answer showed no part."""
+        m = _PART_SHOWN.search(shown)
+        doc = next((d for d in self.index.docs.values() if m and d.title == m.group(1)), None)
+        if doc is None:
+            return None
+        sents = split_sentences(doc.text, 0, len(doc.text))
+        last = max((i for i, (a, b) in enumerate(sents) if len(compact(doc.text[a:b])) >= 4
+                    and compact(doc.text[a:b]) in said), default=None)
+        if last is None:
+            return None
+        start = end = sents[last][1]
+        for a, b in sents[last + 1 :]:
+            sentence = doc.text[a:b]
+            if is_heading(sentence) or (end > start and (b - start > 2 * self.max_chars or opens_point(sentence) or NEXT_POINT.match(sentence))):
+                break
+            start, end = (a, b) if end == start else (start, b)
+        return doc.doc_id, start, end
 
     def _rest_of_cut(self, q: Question, hits: list[Hit], said: str) -> tuple[str, int, int] | None:
         """The clauses after the quoted ones of the best sentence an earlier answer quoted cut

@@ -228,3 +228,26 @@ def test_more_after_a_sentence_quoted_cut_gives_the_rest_of_it(assistant):
     more = assistant.ask("还有呢？", history=[("刘小涛提出了什么目标？", first.text)])
     assert not more.refused and more.citations[0].quote.startswith("推动GDP迈上3万亿台阶")
     assert "到2035年" in more.text
+
+
+def test_more_after_a_part_reads_on_through_that_part(assistant):
+    """A QA tester's follow-up failure: "还有呢？" after 1002第二部分讲什么 quoted sentences of
+    other sections. It reads on after the last sentence shown, one point (一是, 二是…) at a time,
+    never past the section's end, and then says the part is done."""
+    history = [("1002号建议的答复第二部分讲什么？", assistant.ask("1002号建议的答复第二部分讲什么？").text)]
+    assert "一是推进智能车间" in history[0][1]
+    letter = assistant.index.docs["答复函_第1002号建议的答复.txt"].text
+    section = letter[letter.index("二、大力发展智能制造") : letter.index("三、加大人才培育力度")]
+    quotes = []
+    for _ in range(8):
+        more = assistant.ask("还有呢？", history=history)
+        history.append(("还有呢？", more.text))
+        if more.refused:
+            break
+        quote = more.citations[0].quote
+        assert quote in section and quote not in "".join(quotes)
+        assert "二是" not in quote[2:] and "三是" not in quote[2:]  # one point at a time
+        quotes.append(quote)
+    assert more.refused and "这一部分更多的内容" in more.text
+    assert quotes[1].startswith("二是提升智能制造服务能力")
+    assert "".join(quotes).endswith(section.strip()[-20:])  # read to the section's last sentence
