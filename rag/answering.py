@@ -32,6 +32,7 @@ import re
 from rag.catalog import answer_catalog
 from rag.chunking import is_heading
 from rag.citations import CLOSEST_NOTE, MARKER, make_citation, one_line
+from rag.compare import CompareAnswers
 from rag.compound import compares, split_question
 from rag.cue_words import FIELD_LABELS
 from rag.cues import novelty
@@ -53,7 +54,7 @@ from rag.subpoints import asks_items, section_topic, sub_nth
 NOT_FOUND = "资料中未找到"
 
 
-class ExtractiveAnswerer(MoreAnswers, FieldAnswers, SentenceExtractor):
+class ExtractiveAnswerer(CompareAnswers, MoreAnswers, FieldAnswers, SentenceExtractor):
     """Answers from metadata or quoted sentences; needs the index for document texts and IDF.
 
     ``max_chars``: longest quote (a longer sentence is cut to its best clause window);
@@ -129,7 +130,7 @@ class ExtractiveAnswerer(MoreAnswers, FieldAnswers, SentenceExtractor):
         named = named or (headed_by(section_topic(q.text), docs) if sub_nth(q.text) or asks_items(q.text) else [])
         # the part of a document pointed at ("第一点", "讲X的那一部分标题") before its fields ("标题")
         # "第二部分的下一步打算": the section's plan, before the section itself
-        meta = answer_date_order(q.text, docs) or answer_sections(q.text, named)
+        meta = answer_date_order(q.text, docs) or self.answer_compare(q.text) or answer_sections(q.text, named)
         meta = meta or answer_plans(q.text, named) or answer_part(q.text, named)
         meta = meta or self.answer_from_metadata(q, named)
         meta = meta or answer_overview(q.text, named, docs) or answer_catalog(q.text, docs)
