@@ -16,7 +16,6 @@ qualify the briefing says so plainly instead of padding.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from rag.citations import make_citation
@@ -27,12 +26,14 @@ from rag.figures import FIGURE_WITH_UNIT
 from rag.lexical import bigrams, words
 from rag.questions import expand
 from rag.render import Block, Draft, load_snippets, tidy_date
+from rag.topics import DATE, EVENT, Found, coverage, relevant_sentences, topic_terms, unsaid
 
 DEFAULTS = {
     "title": "新员工简报：{topic}",
     "intro": "本简报根据资料库中与“{topic}”相关的 {n_docs} 份文件整理，所有事实均摘自原文，句末 [n] 对应文末引用来源。",
     "thin": "资料库中关于“{topic}”的内容很少（只找到 {n_sentences} 条相关句子，来自 {n_docs} 份文件），"
             "以下内容仅供参考，请补充其他资料。",
+    "unsaid": "资料库中没有出现“{missing}”这一说法；以下句子只含主题的部分词语（{terms}），未必切题，请核对。",
     "empty": "资料库中没有找到关于“{topic}”的内容。请换一个说法，或先把相关文件加入资料库。",
     "points": "一、要点", "figures": "二、关键数据", "timeline": "三、时间线", "reading": "四、建议先读",
     "no_figures": "资料库中未找到与该主题相关的带单位的数据。",
@@ -41,9 +42,6 @@ DEFAULTS = {
 MAX_TOPIC = 50
 MIN_POINTS, MAX_POINTS = 3, 7
 THIN = 5  # fewer relevant sentences than this: say the corpus has little on the topic
-MIN_COVERAGE = 0.45  # share of the topic's weight a sentence (with its heading) must hold
-_DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|(?<![\d年])\d{1,2}月\d{1,2}日|\d{4}年(?:度)?")
-_EVENT = re.compile(r"召开|发布|印发|出台|提出|启动|开工|投产|下水|获评|强调|部署|考察|认定|建成|列入|通过|明确|验收")
 _YEAR_STATED = re.compile(r"(?:19|20)\d{2}年")
 _YEAR_CLAUSE = re.compile(r"\s*(?:19|20)\d{2}年(?:度|以来|底|末|初)?[,，]\s*")
 _CLAUSE = re.compile(r"[^，,；;。！？]+[，,；;。！？]?")
@@ -54,52 +52,6 @@ KIND_READING = {
     "新闻": "新闻报道，交代了市里的总体部署、目标和时间节点",
     "评论": "专家评论，提供国家层面的政策背景",
 }
-
-
-@dataclass
-class Found:
-    doc: Document
-    start: int
-    end: int
-    score: float
-    coverage: float
-
-
-def topic_terms(finder: EvidenceFinder, topic: str) -> dict[str, float]:
-    """Words of the topic (bigrams when it has none), weighted by IDF."""
-    ws = {w for w in words(topic) if len(w) >= 2 and not re.fullmatch(r"[\d.%]+", w)} or set(bigrams(topic))
-    if len(ws) == 1:  # "人才培养" is one word: "培养…人才" and "人才培养规模" are both about it
-        import jieba
-
-        parts = {w for w in jieba.lcut_for_search(topic) if len(w) >= 2} - ws
-        ws = parts if len(parts) >= 2 else ws  # (terms are matched as substrings: 人才 in 人才培养)
-    return {w: max(finder.index.bm25.idf(w), 0.2) for w in ws}
-
-
-def coverage(terms: dict[str, float], text: str) -> float:
-    total = sum(terms.values())
-    low = text.lower()
-    return sum(w for t, w in terms.items() if t in low) / total if total else 0.0
-
-
-def relevant_sentences(finder: EvidenceFinder, topic: str) -> list[Found]:
-    terms = topic_terms(finder, topic)
-    out = []
-    for doc, s, e in finder.candidates(topic):
-        text = doc.text[s:e]
-        own, ctx = coverage(terms, text), coverage(terms, finder.context(doc, s))
-        cov = max(own, min(1.0, own + 0.5 * ctx))
-        # a figure under a heading about the topic is the topic's ("（一）我市“人工智能+产业”融合
-        # 发展现状" → "集聚“灯塔工厂”7家"), though the sentence does not repeat the topic
-        figure_under = own == 0 and ctx >= 0.99 and bool(FIGURE_WITH_UNIT.search(text))
-        if (own > 0 and cov >= MIN_COVERAGE) or figure_under:
-            score = cov + 0.3 * own + (0.2 if FIGURE_WITH_UNIT.search(text) else 0.0)
-            score += 0.1 if _DATE.search(text) and _EVENT.search(text) else 0.0  # a dated event
-            score += 0.1 if len(text) >= 30 else 0.0  # says something, not just a slogan
-            a, b = finder.window(doc.text, s, e, terms)
-            out.append(Found(doc, a, b, score, cov))
-    out.sort(key=lambda f: -f.score)
-    return out
 
 
 class Cites:
@@ -140,6 +92,11 @@ def brief(assistant, topic: str) -> Draft:
     if len(found) < THIN or len(docs) < 2:
         draft.blocks.append(Block("note", fill(snip["thin"], **values)))
         draft.problems.append(f"资料库中关于“{topic}”的内容很少（{len(found)} 句，{len(docs)} 份文件）。")
+    missing = unsaid(expand(topic), found)
+    if missing:  # "量子计算": sentences on 量子信息 and 计算中心 are not about it
+        terms = "、".join(topic_terms(finder, expand(topic)))
+        draft.blocks.append(Block("note", fill(snip["unsaid"], missing="、".join(missing), terms=terms)))
+        draft.problems.append(f"资料库中没有出现“{'、'.join(missing)}”，所列句子只含主题的部分词语。")
     cites = Cites()
     draft.blocks.append(Block("h1", snip["points"]))
     draft.blocks += [Block("li", with_marker(f.doc.text[f.start:f.end], cites(f.doc, f.start, f.end)), cited=True)
@@ -198,7 +155,7 @@ def _event_of(text: str, start: int, end: int, pos: int, limit: int = 90) -> tup
     if i is None:
         return start, end
     a, j = spans[i][0], i
-    while not _EVENT.search(text, a, spans[j][1]) and j + 1 < len(spans) and spans[j + 1][1] - a <= limit:
+    while not EVENT.search(text, a, spans[j][1]) and j + 1 < len(spans) and spans[j + 1][1] - a <= limit:
         j += 1
     b = spans[j][1]
     while b > a and text[b - 1] in "，,；;。！？ ":
@@ -251,11 +208,11 @@ def timeline_rows(assistant, found: list[Found], cites: Cites, limit: int = 8) -
     seen: set[tuple[str, int]] = set()
     for f in found:
         text = f.doc.text
-        if not _EVENT.search(text, f.start, f.end):
+        if not EVENT.search(text, f.start, f.end):
             continue
-        for m in _DATE.finditer(text, f.start, f.end):
+        for m in DATE.finditer(text, f.start, f.end):
             a, b = _event_of(text, f.start, f.end, m.start())
-            if (f.doc.doc_id, a) in seen or not _EVENT.search(text, a, b) or len(events) >= limit:
+            if (f.doc.doc_id, a) in seen or not EVENT.search(text, a, b) or len(events) >= limit:
                 continue
             seen.add((f.doc.doc_id, a))
             row = [m.group(0), text[a:b], f"《{f.doc.title}》[{cites(f.doc, a, b)}]"]

@@ -134,6 +134,18 @@ def test_thin_topic_says_so(assistant) -> None:
     assert any("内容很少" in p for p in d.problems)
 
 
+def test_a_topic_the_corpus_never_writes_is_flagged(assistant) -> None:
+    """A QA tester's report: 量子计算 was briefed from sentences on 量子信息 and 计算中心 without
+    a word of warning. The briefing now says the term is absent; a topic it writes is not flagged."""
+    d = brief(assistant, "量子计算")
+    notes = [b.text for b in d.blocks if b.kind == "note"]
+    assert any("资料库中没有出现“量子计算”这一说法" in n for n in notes)
+    assert all("量子计算" not in c.quote for c in d.citations)  # the note is true of every quote
+    assert any("没有出现“量子计算”" in p for p in d.problems)
+    for topic in ("人工智能+制造业", "人工智能与制造业融合", "新质生产力"):
+        assert not any("没有出现" in b.text for b in brief(assistant, topic).blocks if b.kind == "note")
+
+
 def test_absent_topic_says_so(assistant) -> None:
     d = brief(assistant, "医疗保险")
     assert "资料库中没有找到关于“医疗保险”的内容" in d.markdown()
