@@ -26,7 +26,7 @@ from rag.figures import FIGURE_WITH_UNIT
 from rag.lexical import bigrams, words
 from rag.questions import expand
 from rag.render import Block, Draft, load_snippets, tidy_date
-from rag.topics import DATE, EVENT, Found, coverage, relevant_sentences, topic_terms, unsaid
+from rag.topics import DATE, EVENT, Found, coverage, figure_on_topic, relevant_sentences, topic_terms, unsaid
 
 DEFAULTS = {
     "title": "新员工简报：{topic}",
@@ -102,7 +102,7 @@ def brief(assistant, topic: str) -> Draft:
     draft.blocks += [Block("li", with_marker(f.doc.text[f.start:f.end], cites(f.doc, f.start, f.end)), cited=True)
                      for f in key_points(found)]
     draft.blocks.append(Block("h1", snip["figures"]))
-    rows = figure_rows(found, cites)
+    rows = figure_rows(found, cites, expand(topic), topic_terms(finder, expand(topic)))
     draft.blocks.append(Block("table", rows=rows, cited=True, check_cols=(0, 1)) if len(rows) > 1
                         else Block("p", snip["no_figures"]))
     draft.blocks.append(Block("h1", snip["timeline"]))
@@ -163,14 +163,15 @@ def _event_of(text: str, start: int, end: int, pos: int, limit: int = 90) -> tup
     return a, b
 
 
-def figure_rows(found: list[Found], cites: Cites, limit: int = 12) -> list[list[str]]:
+def figure_rows(found: list[Found], cites: Cites, topic: str, terms: dict[str, float], limit: int = 12) -> list[list[str]]:
     rows = [["数据", "含义（原文）", "来源", "日期"]]
     seen: set[tuple[str, int]] = set()
     for f in found:
         text = f.doc.text
         for m in FIGURE_WITH_UNIT.finditer(text, f.start, f.end):
             a, b = _clause_of(text, f.start, f.end, m.start())
-            if (f.doc.doc_id, a) in seen or len(rows) > limit or _repeats(rows, m.group(0), text[a:b]):
+            if (f.doc.doc_id, a) in seen or len(rows) > limit or _repeats(rows, m.group(0), text[a:b]) \
+                    or not figure_on_topic(topic, terms, f, text[a:b]):
                 continue
             seen.add((f.doc.doc_id, a))
             n = cites(f.doc, a, b)

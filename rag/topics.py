@@ -27,6 +27,7 @@ class Found:
     end: int
     score: float
     coverage: float
+    under_topic: bool = False  # its section heading is about the topic: its figures are the topic's
 
 
 def topic_terms(finder: EvidenceFinder, topic: str) -> dict[str, float]:
@@ -61,9 +62,28 @@ def relevant_sentences(finder: EvidenceFinder, topic: str) -> list[Found]:
             score += 0.1 if DATE.search(text) and EVENT.search(text) else 0.0  # a dated event
             score += 0.1 if len(text) >= 30 else 0.0  # says something, not just a slogan
             a, b = finder.window(doc.text, s, e, terms)
-            out.append(Found(doc, a, b, score, cov))
+            out.append(Found(doc, a, b, score, cov, ctx >= 0.99))
     out.sort(key=lambda f: -f.score)
     return out
+
+
+def figure_on_topic(topic: str, terms: dict[str, float], f: Found, clause: str) -> bool:
+    """A figure is one of the topic's when it stands under a heading about the topic, or its clause
+    names the topic: written whole for a one-piece topic (智能制造: "13个先进制造业集群" names only
+    制造), or enough of the pieces' weight for a joined one (人工智能+制造业).
+
+    >>> f, terms = Found(Document("a.txt", ""), 0, 0, 1.0, 1.0), {"智能": 1.0, "制造": 2.0}
+    >>> figure_on_topic("智能制造", terms, f, "建成智能制造示范车间3个"), figure_on_topic("智能制造", terms, f, "13个先进制造业集群")
+    (True, False)
+    """
+    if f.under_topic:
+        return True
+    if not _SEPARATOR.search(topic):
+        return topic.lower() in clause.lower()
+    return coverage(terms, clause) >= MIN_COVERAGE
+
+
+_SEPARATOR = re.compile(r"[+＋、,，\s]|和|与|及")
 
 
 def unsaid(topic: str, found: list[Found]) -> list[str]:
@@ -73,7 +93,7 @@ def unsaid(topic: str, found: list[Found]) -> list[str]:
     ['量子计算']
     """
     said = "".join(f.doc.text[f.start : f.end] for f in found).lower()
-    pieces = [_DOING.sub("", w) for w in re.split(r"[+＋、,，\s]|和|与|及", topic.lower())]
+    pieces = [_DOING.sub("", w) for w in _SEPARATOR.split(topic.lower())]
     return [w for w in pieces if len(w) >= 2 and w not in said]
 
 

@@ -69,6 +69,16 @@ def test_a_figure_under_a_heading_about_the_topic_is_a_key_figure(assistant) -> 
     assert any(r[0] == "16个" and "大模型" in r[1] for r in table.rows)
 
 
+def test_figures_of_a_one_word_topic_name_it_or_stand_under_it(assistant) -> None:
+    """A QA tester's report: 智能制造's figures included 10个重点产业集群 and 24个重点算法, clauses
+    of sentences that mention 智能制造 elsewhere. A figure now names the topic in its own clause or
+    stands under a heading about it (二、大力发展智能制造 → 建成省级智能车间168个)."""
+    (table,) = part(brief(assistant, "智能制造"), "二、关键数据")
+    clauses = [r[1] for r in table.rows[1:]]
+    assert len(clauses) >= 5 and not any("重点产业集群" in c or "重点算法" in c for c in clauses)
+    assert "建成省级智能车间168个" in clauses and "新增国家级智能制造示范工厂3家" in clauses
+
+
 def test_timeline_from_three_documents(ai) -> None:
     (table,) = part(ai, "三、时间线")
     assert table.rows[0] == ["时间", "事件（原文）", "来源"]
