@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from rag.chunking import split_sentences
 from rag.citations import make_citation
 from rag.documents import Citation, Document
 from rag.drafting import DraftError, fill, with_marker
@@ -183,7 +184,13 @@ def _figure_date(text: str, f: Found, a: int, b: int) -> str:
     """The year the figure's clause states ("2023年,我国制造业增加值达33万亿元" is 2023's, though
     the proposal quoting it was answered in 2025), else the document's date, labelled as such."""
     stated = _YEAR_STATED.search(text, a, b)  # in the quoted clause, so the reader can check it
-    return stated.group(0) if stated else f"{f.doc.date}（文件日期）"
+    if stated:
+        return stated.group(0)
+    # "2020年苏北地区共开设培训班次41个,覆盖…学员3170人次": the sentence's year holds for each of
+    # its figures (3170人次 was dated by the 2021 letter while 41个 beside it was 2020's)
+    sentence = next((s for s, e in split_sentences(text, f.start, f.end) if s <= a < e), a)
+    before = list(_YEAR_STATED.finditer(text, sentence, a))
+    return f"{before[-1].group(0)}（同句）" if before else f"{f.doc.date}（文件日期）"
 
 
 def _repeats(rows: list[list[str]], figure: str, clause: str) -> bool:

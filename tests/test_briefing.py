@@ -52,13 +52,26 @@ def test_figures_table(assistant, ai) -> None:
         (n,) = MARKER.findall(source)
         c = by_n[int(n)]
         assert figure in c.quote and measure == c.quote  # the figure and its clause, verbatim
-        # the year the quoted clause states, else the document's own date, labelled as such
+        # the year the quoted clause states, else one its sentence states before it, else the
+        # document's own date, each labelled as such
         stated = re.search(r"(?:19|20)\d{2}年", measure)
-        assert date == (stated.group(0) if stated else f"{assistant.index.docs[c.doc_id].date}（文件日期）")
+        text = assistant.index.docs[c.doc_id].text
+        opening = text[: c.start].rsplit("。", 1)[-1]
+        earlier = re.findall(r"(?:19|20)\d{2}年", opening)
+        assert date == (stated.group(0) if stated else f"{earlier[-1]}（同句）" if earlier
+                        else f"{assistant.index.docs[c.doc_id].date}（文件日期）")
     assert any(r[0] == "4家" and "智能计算中心" in r[1] for r in table.rows)
     # "2023年,我国制造业增加值达33万亿元" is 2023's figure, not the 2025 proposal's
     assert ["33万亿元", "2023年,我国制造业增加值达33万亿元"] in [r[:2] for r in table.rows]
     assert next(r[3] for r in table.rows if r[0] == "33万亿元") == "2023年"
+
+
+def test_figures_of_one_sentence_share_its_year(assistant) -> None:
+    """A QA tester's report: "2020年苏北地区共开设培训班次41个,覆盖…学员3170人次" dated 41个
+    2020 and 3170人次 by the 2021 letter."""
+    (table,) = part(brief(assistant, "人才"), "二、关键数据")
+    dates = {r[0]: r[3] for r in table.rows[1:]}
+    assert dates["41个"] == "2020年" and dates["3170人次"] == "2020年（同句）"
 
 
 def test_a_figure_under_a_heading_about_the_topic_is_a_key_figure(assistant) -> None:
