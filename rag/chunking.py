@@ -172,3 +172,22 @@ def _tail(group: list[Sent], overlap: int) -> list[Sent]:
             break
         out.insert(0, sent)
     return out
+
+
+# A sentence as a reader splits it (no closing quotes kept): what part and ending answers quote
+PLAIN_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """The sentences between ``start`` and ``end``, their leading whitespace left out.
+
+    >>> text = "甲。 乙！\\n丙"
+    >>> [text[a:b] for a, b in sentence_spans(text)]
+    ['甲。', '乙！', '丙']
+    """
+    out = []
+    for m in PLAIN_SENTENCE.finditer(text, start, len(text) if end is None else end):
+        lead = len(m.group(0)) - len(m.group(0).lstrip())
+        if lead < len(m.group(0)):
+            out.append((m.start() + lead, m.end()))
+    return out

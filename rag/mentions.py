@@ -24,9 +24,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from rag.chunking import sentence_spans
 from rag.citations import make_citation, one_line
 from rag.documents import Answer, Document
-from rag.parts import sentence_spans
 
 _DOCS = r"(?:文件|文档|资料|材料|建议|提案|报道|文章|答复函?)"
 _ASKED = re.compile(

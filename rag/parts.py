@@ -21,16 +21,17 @@ import re
 
 import jieba
 
+from rag.chunking import PLAIN_SENTENCE, sentence_spans
 from rag.citations import make_citation, one_line
 from rag.cue_words import names_field
 from rag.documents import Answer, Document
+from rag.endings import attachment, ending
 from rag.proposals import (
     ABOUT,
     Recommendation,
     ordinal,
     points_about,
     recommendations,
-    reply_field,
     reply_sections,
 )
 from rag.subpoints import asks_items, items, section_nth, section_topic, sub_nth
@@ -50,11 +51,6 @@ _TOPIC = re.compile(
 _HOW_MANY = re.compile(r"(?:几|多少)\s*(?:个|大)?(?:部分|方面|条|项|点(?=建议|意见|对策|措施|问题))"
                        r"(?!\S{0,3}(?:企业|项目|工厂|家))")
 _PARTS_OF_A_LETTER = re.compile(r"(?:几|多少)\s*(?:个|大)?(?:部分|方面)")
-_LABEL_LINE = re.compile(r"[^\W\d_]{1,16}\s*[:：]")  # "承办单位:" heads the fields below it
-_ENDING_WORDS = re.compile(
-    r"结尾|结束语|结语|末尾|最后一段|最后|致谢语|致谢|感谢语|谢辞|怎么|什么|哪些|哪几|写道|写了|说了|提到|报道|新闻|评论|文章|答复函|答复|建议|提案|那篇|这篇"
-    r"|\d+\s*号|[的了是在中里？?，,。]"
-)
 _ENDING_Q = re.compile(r"结尾|结束语|结语|末尾|最后一段|最后(?:是)?怎么(?:写|说)|最后(?:说|写|讲)了?(?:些)?什么|致谢|感谢语|谢辞")
 _ATTACHMENT_Q = re.compile(r"附件(?:是|叫|名)|(?:哪个|什么)附件|附件.{0,6}(?:哪个|什么)(?:文件)?|有附件|有没有附件|附件吗")
 _LABELS = {"problems": "所列问题", "situation": "所述现状", "points": "对策建议", "reply": "答复"}
@@ -159,14 +155,14 @@ def _sub_item(question: str, doc: Document) -> Answer | None:
     a, b = found[m - 1]
     # its first sentence; asked in detail ("内容是什么"), its opening sentences
     body = _opening(doc.text, a, b) if _DETAIL.search(question) else None
-    cite = make_citation(1, doc, a, body[1] if body else _SENTENCE.match(doc.text, a).end())
+    cite = make_citation(1, doc, a, body[1] if body else PLAIN_SENTENCE.match(doc.text, a).end())
     text = f"{where}中列了{len(found)}项，第{m}项是：{one_line(cite.quote)}[1]"
     return Answer(question=question, text=text, citations=[cite])
 
 
 def _all_items(question: str, doc: Document, where: str, found: list[tuple[int, int]]) -> Answer:
     """Each item of a section by its first sentence, cited: "…中列了4项：1. 一是…[1]"."""
-    cites = [make_citation(i + 1, doc, a, _SENTENCE.match(doc.text, a).end()) for i, (a, _) in enumerate(found)]
+    cites = [make_citation(i + 1, doc, a, PLAIN_SENTENCE.match(doc.text, a).end()) for i, (a, _) in enumerate(found)]
     lines = [f"《{doc.title}》{where}中列了{len(found)}项："]
     lines += [f"{c.n}. {one_line(c.quote)}[{c.n}]" for c in cites]
     return Answer(question=question, text="\n".join(lines), citations=cites)
@@ -188,28 +184,10 @@ def _body_sentence(question: str, text: str, start: int, end: int) -> tuple[int,
         if held > most:
             best, most = (a, b), held
     return best
-_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
-
-
-def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """The sentences between ``start`` and ``end``, their leading whitespace left out.
-
-    >>> text = "甲。 乙！\\n丙"
-    >>> [text[a:b] for a, b in sentence_spans(text)]
-    ['甲。', '乙！', '丙']
-    """
-    out = []
-    for m in _SENTENCE.finditer(text, start, len(text) if end is None else end):
-        lead = len(m.group(0)) - len(m.group(0).lstrip())
-        if lead < len(m.group(0)):
-            out.append((m.start() + lead, m.end()))
-    return out
-
-
 def _opening(text: str, start: int, end: int, limit: int = 150) -> tuple[int, int] | None:
     """The first sentences of a point's body (after its heading), up to ``limit`` characters."""
     a, b = None, None
-    for m in _SENTENCE.finditer(text, start, end):
+    for m in PLAIN_SENTENCE.finditer(text, start, end):
         piece = m.group(0).strip(" 。\t")
         if not piece:
             continue
@@ -275,36 +253,3 @@ def _about(run: list[Recommendation], topic: str, in_heading: bool = False) -> R
     if in_heading and not all(t in best.heading for t in terms):
         return None
     return best if score(best) >= len(terms) else None
-
-
-def ending(question: str, doc: Document) -> Answer | None:
-    """The last paragraph of the text, before the page's fields and the signature ("感谢您提出的
-    宝贵意见…" of a reply letter)."""
-    tail = len(doc.text) * 0.6  # fields standing at the end of the page: 承办单位, 落款, 来源, 作者…
-    end = min((f.start for f in doc.meta.values() if f.start >= tail), default=len(doc.text))
-    paragraphs = [m for m in re.finditer(r"[^\n]+", doc.text[:end])
-                  if m.group(0).strip(" \t(（") and not _LABEL_LINE.fullmatch(m.group(0).strip())]
-    if not paragraphs:
-        return None
-    last = paragraphs[-1]
-    a, b = last.start() + len(last.group(0)) - len(last.group(0).lstrip()), last.end()
-    # a page that keeps the whole text in one paragraph: its last sentence
-    sentences = sentence_spans(doc.text, a, b)
-    if b - a > 200 and sentences:
-        a = sentences[-1][0]
-    # "新闻末尾的免责声明说…哪个网站": a detail the closing text does not hold is not answered by it
-    asked = {w for w in jieba.lcut(_ENDING_WORDS.sub(" ", question)) if len(w) >= 2}
-    if asked and not any(w in doc.text[a:b] for w in asked):
-        return None
-    cite = make_citation(1, doc, a, b)
-    return Answer(question=question, text=f"《{doc.title}》的结尾写道：{one_line(cite.quote)}[1]", citations=[cite])
-
-
-def attachment(question: str, doc: Document) -> Answer | None:
-    """The file named under the page's 答复内容 (the reply itself is in it, not in the corpus)."""
-    found = reply_field(doc.text)[1]
-    if found is None:
-        return None
-    cite = make_citation(1, doc, found.start(), found.end())
-    text = f"《{doc.title}》页面所附的文件是“{found.group(0)}”[1]（附件本身没有收进资料库）。"
-    return Answer(question=question, text=text, citations=[cite])
