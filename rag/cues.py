@@ -135,6 +135,13 @@ ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
                    r"(?:多少|几)(?!\s*[个项家件名所座条期批次])|多少\S{0,4}(?:钱|资金|经费|投资|预算)"),
         re.compile(NUMERAL + r"(?:亿|万|千)?元"),
     ),
+    # "工业增加值是多少" asks an amount, written 33万亿元 or 5万亿 (not 万亿级, a class); "增加值占GDP
+    # 比重/增速是多少" asks a share or a rate
+    "output": (
+        re.compile(r"(?:增加值|产值|生产总值)(?:(?!占|比重|比例|增速|增长|增幅|提高|同比)\S){0,6}(?:多少|几)"
+                   r"(?!\s*[个项家件名所座条期批次])"),
+        re.compile(NUMERAL + r"(?:(?:万亿|亿|万)元?(?!级)|元)"),
+    ),
     "age": (re.compile(r"多大年纪|多少岁|几岁|年龄|年纪"), re.compile(r"\d+\s*岁|[一二三四五六七八九十]+岁|出生|生于")),
     "year": (re.compile(r"哪一?年|何年"), re.compile(r"(?:19|20)\d{2}|[一二三四五六七八九〇零]{4}年|年代")),
     # a share is a percentage, a ratio or a fraction, not the amount it is a share of
@@ -215,8 +222,10 @@ def asked_forms(question: str, kinds: tuple[str, ...] = tuple(ASKED_FORMS)) -> l
     [True]
     >>> [bool(p.search("企业数量未及百家")) for p in asked_forms("有多少家企业？")]
     [True]
-    >>> [bool(p.search("拥有3个万亿级产业")) for p in asked_forms("增加值有多少亿元？")]
-    [False]
+    >>> [bool(p.search("拥有3个万亿级产业")) for p in asked_forms("增加值有多少亿元？")]  # 亿元, and an amount
+    [False, False]
+    >>> [bool(p.search("规上工业总产值达5万亿")) for p in asked_forms("规上工业总产值达到多少？")]
+    [True]
     >>> asked_forms("哪几家企业入选？", ("unit",))  # which firms, not how many
     []
     >>> len(asked_forms("这个项目总投资是多少？")), len(asked_forms("哪一年获评的？"))

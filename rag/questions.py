@@ -31,7 +31,7 @@ DOC_REF = re.compile(r"建议|提案|议案|答复|评论|文章|新闻|这篇|�
 _YEAR = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?")
 # Organisation names jieba does not tag: a run of characters ending in an office word.
 _ORG_NAME = re.compile(
-    r"[^\W\d_a-zA-Z是的哪个什么在了和与由被把向从对为谁几多少有及等将其该这那任]{2,12}?"
+    r"[^\W\d_a-zA-Z是的哪个什么在了和与由被把向从对为跟谁几多少有及等将其该这那任]{2,12}?"
     r"(?<![布格结大全开当变时饭赌僵战政骗定出入棋残终平])(?:局(?![面势部限])|厅|委员会|办公室|研究院|研究所|大学(?!生)|学院|公司|集团|银行|协会|学会)"
 )
 _DOC_BEFORE = re.compile(r"^.*(?:号|答复函|建议|提案|报道|评论|文章)(?:中|里|里面|上)?")

@@ -40,6 +40,7 @@ _SAYS_TOTAL = re.compile(r"累计|共|总|全部|合计|达到?|超过|已有|�
 # The whole country, asked about or named as a sentence's subject ("全国第一" ranks a city).
 _NATION_ASKED = re.compile(r"全国|我国|中国|国内")
 _NATION_SAID = re.compile(r"我国|中国")
+_BOOK_TITLE = re.compile(r"《[^《》]*》")
 _OUR_CITY = re.compile(r"我市|本市|全市")
 # "位居全国第一", "占江苏省的40%": the wider area a place is compared with
 _COMPARED = re.compile(
@@ -242,6 +243,7 @@ class TrustRules:
         even in a document about Suzhou (measured: held-out +4 of 210 unanswerable refused, no
         answer lost, CMRC trial unchanged)."""
         nation_asked = bool(_NATION_ASKED.search(q.text))
+        local = _BOOK_TITLE.sub("", local)  # "根据《中国新一代人工智能…指数》报告": a title, not the nation
         if q.places and not nation_asked:
             return bool(_NATION_SAID.search(local)) and not any(p in local for p in q.places)
         return nation_asked and not q.places and bool(places(local)) and not _NATION_ASKED.search(local)
@@ -268,7 +270,7 @@ class TrustRules:
     kind_below = 0.6
     weak_novelty = 0.1  # ...and must say something the question does not ("陆惠芬代表:")
     forms: tuple[str, ...] = (
-        "unit", "money", "age", "year", "share", "rate", "years", "contact", "address", "month", "day", "dept", "district",
+        "unit", "money", "output", "age", "year", "share", "rate", "years", "contact", "address", "month", "day", "dept", "district",
         "city", "town", "company", "web",
     )  # rag/cues.ASKED_FORMS; web: held-out +1 refused, no answer lost, CMRC trial ±0
     members = True  # "那7家…分别是哪几家" must be answered by a list of them (rag/members.py)

@@ -643,3 +643,32 @@ def test_a_view_is_not_answered_by_a_line_naming_only_its_holder(assistant):
 def test_a_view_whose_topic_the_sentence_names_is_answered(assistant):
     a = assistant.ask("马一德如何评价国际形势？")
     assert not a.refused and "错综复杂" in a.text
+
+
+def test_a_report_title_naming_china_is_not_a_sentence_about_the_nation(assistant):
+    """heldout10: "根据《中国新一代人工智能…指数2023》报告,…相对于深圳,我市仍有较大提升空间" is about
+    Suzhou; the 中国 of the report's title had made it a national sentence for a Suzhou question."""
+    a = assistant.ask("482号建议说苏州人工智能产业竞争力与哪个城市相比仍有较大提升空间？")
+    assert not a.refused and "深圳" in a.citations[0].quote
+
+
+def test_a_partner_after_gen_is_no_part_of_the_organisation_name():
+    """heldout14: "省工信厅跟中国电子技术标准化研究院…" named an organisation "跟中国…研究院" that no
+    document holds, and the question was refused."""
+    assert analyse("省工信厅跟中国电子技术标准化研究院华东分院合作编了一份什么文件？").orgs == ["工信厅", "中国电子技术标准化研究院"]
+
+
+@pytest.mark.parametrize("question", ["苏州2023年工业增加值是多少？", "苏州第三代半导体产业一年的产值有多少？"])
+def test_an_output_asked_needs_an_amount(assistant, question):
+    """"工业增加值是多少" got "数字经济核心产业增加值占GDP比重为16.2%": a share is no amount."""
+    assert assistant.ask(question).refused
+
+
+@pytest.mark.parametrize(
+    ("question", "needle"),
+    [("苏州计划用3年左右时间让规上工业总产值达到多少？", "5万亿"), ("2023年我国制造业增加值是多少？", "33万亿元"),
+     ("苏州数字经济核心产业增加值占GDP比重是多少？", "16.2%")],
+)
+def test_an_amount_written_without_yuan_or_a_share_asked_is_still_answered(assistant, question, needle):
+    a = assistant.ask(question)
+    assert not a.refused and needle in a.text
