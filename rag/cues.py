@@ -155,7 +155,8 @@ ASKED_FORMS: dict[str, tuple[re.Pattern[str], re.Pattern[str] | None]] = {
         re.compile(r"\d+(?:\.\d+)?\s*(?:[%％]|个百分点)|百分之|翻番|翻一番|\d+(?:\.\d+)?\s*倍|[一两二三四五六七八九十]倍"),
     ),
     # "连续多少年" wants a number of years ("连续13年"), which "连续多年" and "2023年" are not
-    "years": (re.compile(r"(?:多少|几)\s*年(?!级|度)"), re.compile(r"(?<!\d)\d{1,2}\s*年|[一二三四五六七八九十两]+年(?!级)")),
+    # "近几年/这几年" say when, they ask no length of time
+    "years": (re.compile(r"(?<![近这前那过去后])(?:多少|几)\s*年(?!级|度|来|里|间|前|后)"), re.compile(r"(?<!\d)\d{1,2}\s*年|[一二三四五六七八九十两]+年(?!级)")),
     # a phone number or an e-mail address, never a sentence merely about the office
     "contact": (
         re.compile(r"电话|联系方式|手机号?|传真|热线|邮箱|电子邮件|电邮"),
@@ -234,6 +235,8 @@ def asked_forms(question: str, kinds: tuple[str, ...] = tuple(ASKED_FORMS)) -> l
     (False, True)
     >>> shows_forms("已经连续多少年？", "已连续多年评为标杆"), shows_forms("已经连续多少年？", "连续13年保持第一")
     (False, True)
+    >>> shows_forms("近几年给了多少个项目？", "支持实施项目65项")  # 近几年 says when; it asks no length
+    True
     >>> shows_forms("报告是几月份发布的？", "苏州发布了报告"), shows_forms("由哪个部门牵头？", "全部由企业自主")
     (False, False)
     >>> shows_forms("由哪个部门牵头？", "市工信局牵头制定")
