@@ -41,18 +41,31 @@ def asks_compare(question: str) -> bool:
     return bool(_COMPARE.search(question.strip()))
 
 
-def compared_docs(question: str, docs: list[Document]) -> list[tuple[str, Document]]:
-    """The documents the question names, with the words that name them, in the question's order:
-    by number (118号), by proposer or author (胡伏原), by a kind the corpus holds once (新闻)."""
-    found: list[tuple[int, str, Document]] = []
-    for m in _NUMBER.finditer(question):
-        found += [(m.start(), m.group(0), d) for d in docs if d.value("number") == m.group(1)]
+def filed_by(question: str, docs) -> list[tuple[int, str, Document]]:
+    """The documents whose proposer or author the question names, with where and how.
+
+    >>> from rag.documents import Field
+    >>> d = Document("118.txt", "x", {"proposer": Field("市致公党", 0, 1)})
+    >>> [(i, name) for i, name, _ in filed_by("致公党建议学习哪里？", [d])]
+    [(0, '致公党')]
+    """
+    found = []
     for d in docs:
         for key in ("proposer", "author"):
             name = d.value(key)
             name = name if name in question else name.removeprefix("市")  # 市致公党 is 致公党
             if len(name) >= 2 and name in question:
                 found.append((question.index(name), name, d))
+    return found
+
+
+def compared_docs(question: str, docs: list[Document]) -> list[tuple[str, Document]]:
+    """The documents the question names, with the words that name them, in the question's order:
+    by number (118号), by proposer or author (胡伏原), by a kind the corpus holds once (新闻)."""
+    found: list[tuple[int, str, Document]] = []
+    for m in _NUMBER.finditer(question):
+        found += [(m.start(), m.group(0), d) for d in docs if d.value("number") == m.group(1)]
+    found += filed_by(question, docs)
     for kind, pattern in _KINDS.items():
         of_kind = [d for d in docs if d.kind == kind]
         m = pattern.search(question)

@@ -606,3 +606,17 @@ def test_english_words_in_a_chinese_question_are_understood(assistant, question,
     """A QA tester's false refusals: the English words were taken for terms the text must hold."""
     a = assistant.ask(question)
     assert not a.refused and says in a.text
+
+
+
+def test_a_named_author_is_answered_from_their_own_document(assistant):
+    """"胡伏原说…" is not answered (nor its closest sentences shown) from 致公党's proposal, which
+    is where the question's words are: without the name, the same question quotes 118."""
+    unnamed = assistant.ask("芯片有什么短板？")
+    assert {c.doc_id[:4] for c in unnamed.citations + unnamed.closest} >= {"118号"}
+    named = assistant.ask("胡伏原说芯片有什么短板？")
+    shown = named.citations + named.closest
+    assert shown and all(c.doc_id.startswith("482号") for c in shown)
+    ma = assistant.ask("上下游企业打通数据以后，马一德说企业提前布局创新的本事会有什么变化？")
+    assert not ma.refused and "适度超前创新能力" in ma.text
+    assert {c.doc_id[:2] for c in ma.citations} == {"评论"}
