@@ -38,3 +38,19 @@ FIGURE = re.compile(
 FIGURE_WITH_UNIT = re.compile(_DECIMAL + r"\s*(?:万亿元|亿元|万元|万亿|亿|万|%|％|家|个|项|名|人次|人|倍|件|篇|TEU)")
 COUNT = re.compile(_DECIMAL + r"\s*(?:%|％|万亿|亿|万|千|家|个|项|名|人|倍|元|吨|座|所|台|辆|种|年|TEU)")
 NUMERAL = r"(?:" + _DECIMAL + r"|[一二两三四五六七八九十百千万亿]+)\s*(?:多|余)?"
+
+
+def restates(question: str, evidence: str) -> bool:
+    """Every count, amount or share the question states is in the evidence: "838个项目里…"
+    is not answered by a sentence about 1088个项目 (the question's premise is not this one's).
+
+    >>> restates("累计838个车间里新增多少？", "新增160个,累计838个"), restates("838个项目里有多少？", "共有1088个项目")
+    (True, False)
+    >>> restates("苏州有多少家工厂？", "工厂17家")
+    True
+    """
+    for m in FIGURE_WITH_UNIT.finditer(question):
+        number = re.match(_DECIMAL, m.group(0)).group(0)
+        if not re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", evidence):
+            return False
+    return True

@@ -18,6 +18,7 @@ from functools import lru_cache
 from rag.attributes import states_attribute
 from rag.cues import has_kind, names_month, novelty, shows_forms, states_number
 from rag.documents import Document
+from rag.figures import restates
 from rag.levels import other_level
 from rag.lexical import words
 from rag.listed import counts_the_list, values_for_others
@@ -121,8 +122,8 @@ class TrustRules:
         # or just before it ("2023年,…" opens a paragraph).
         evidence = doc.text[max(0, best.start - 40) : best.end]
         dated = tuple(f for f in self.forms if f in _DATED_FORMS)
-        if not shows_forms(q.text, evidence, dated):
-            return False
+        if not shows_forms(q.text, evidence, dated) or not restates(q.text, evidence):
+            return False  # restates: "838个项目里…" is not answered of 1088个项目 (QA; sets ±0)
         # ...any other form in the sentence itself: "苏州高新区" a sentence earlier does not say
         # which district the sentence's "模速空间" is in
         if not shows_forms(q.text, sentence, tuple(f for f in self.forms if f not in _DATED_FORMS)):

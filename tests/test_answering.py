@@ -8,6 +8,7 @@ from langchain_core.documents import Document as LCDocument
 
 from rag.citations import MARKER, check_sentence, figures, split_answer, verify
 from rag.documents import Answer
+from rag.questions import analyse
 from rag.retrieval import PolicyRetriever, rrf
 
 # Answered from parsed metadata (a field of the named proposal) and from quoted sentences.
@@ -620,3 +621,20 @@ def test_a_named_author_is_answered_from_their_own_document(assistant):
     ma = assistant.ask("上下游企业打通数据以后，马一德说企业提前布局创新的本事会有什么变化？")
     assert not ma.refused and "适度超前创新能力" in ma.text
     assert {c.doc_id[:2] for c in ma.citations} == {"评论"}
+
+
+
+def test_a_figure_the_question_states_must_be_the_evidences(assistant):
+    """"838个项目里…" presumes a figure of 838 projects: the sentence about 1088个项目 is no answer
+    to it, though it answers the same question without that premise."""
+    from rag.trust import Scored
+
+    doc = next(d for d in assistant.index.docs.values() if d.doc_id.startswith("答复函"))
+    start = doc.text.index("2021年度,共有1088个项目")
+    best = Scored(doc.doc_id, start, doc.text.index("。", start) + 1, 1.0, 0.6, 0)
+    trusted = assistant.answerer._trusted
+    assert trusted(analyse("苏北地区有多少个项目纳入先进制造业集群项目库？"), best)
+    assert not trusted(analyse("838个项目里，苏北地区有多少个纳入先进制造业集群项目库？"), best)
+    assert trusted(analyse("1088个项目里，苏北地区有多少个纳入先进制造业集群项目库？"), best)
+    built = assistant.ask("累计838个示范智能车间里，新增的有多少个？")
+    assert not built.refused and "160个" in built.text
