@@ -58,11 +58,11 @@ _BARE_FIELD = re.compile(r"主办|协办|承办单位|附件|答复内容|建议
 _ABOUT = r"(?:是|的(?!建议|提案|答复|文章|评论|报道)|担任|来自|任|在哪|出生|毕业)"
 
 
-def _asked_about(writer: str, q: Question) -> bool:
+def asked_about(writer: str, q: Question) -> bool:
     """Whether ``q`` asks about ``writer`` (a field value: 市致公党, 陆惠芬) itself.
 
     >>> from rag.questions import analyse
-    >>> _asked_about("陆惠芬", analyse("陆惠芬是哪个市的代表？")), _asked_about("陆惠芬", analyse("陆惠芬建议加强什么？"))
+    >>> asked_about("陆惠芬", analyse("陆惠芬是哪个市的代表？")), asked_about("陆惠芬", analyse("陆惠芬建议加强什么？"))
     (True, False)
     """
     return any(e in writer and re.search(re.escape(e) + _ABOUT, q.text) for e in q.entities if e and writer)
@@ -153,7 +153,7 @@ class TrustRules:
         near = doc.title + doc.text[max(0, best.start - self.entity_window) : best.end + self.entity_window]
         # "致公党建议…" names who wrote the document, which holds for every sentence of it; but
         # "陆惠芬是哪个市的代表" asks about the writer, which a sentence not naming her does not answer.
-        writers = [doc.value(k) for k in self.entity_fields if not _asked_about(doc.value(k), q)]
+        writers = [doc.value(k) for k in self.entity_fields if not asked_about(doc.value(k), q)]
         near = self._norm(" ".join([near, *writers])).lower()
 
         # "我市创新资源更多集中在…" names the city the document is about (苏州, named 20 times)

@@ -638,3 +638,14 @@ def test_a_figure_the_question_states_must_be_the_evidences(assistant):
     assert trusted(analyse("1088个项目里，苏北地区有多少个纳入先进制造业集群项目库？"), best)
     built = assistant.ask("累计838个示范智能车间里，新增的有多少个？")
     assert not built.refused and "160个" in built.text
+
+
+def test_the_writers_name_picks_the_document_not_the_sentence(assistant):
+    """"致公党…" weighed as a word made 118's opening sentence (致公党苏州市委会…开展深入调研)
+    the answer to what 致公党 proposes; "马一德说…" likewise hid his own sentence."""
+    opening = "开展深入调研,并提出对策建议"
+    for q in ["搞AI底层原理的研究，致公党希望引来什么样的资金？", "致公党调研发现，大部分企业用AI眼下还停留在哪个起步阶段？"]:
+        a = assistant.ask(q)
+        assert opening not in "".join(c.quote for c in a.citations), q
+    ma = assistant.ask("基础科学有了新发现以后，马一德说会推动人们去探寻什么？")
+    assert not ma.refused and "探索下一代科学范式" in ma.text
