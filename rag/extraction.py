@@ -9,7 +9,7 @@ retrieved chunks and the quoted sentences:
    and relation-cue bonus (rag/cues.py) + ``w_rank`` / (1 + retrieval rank).
    Worked example: coverage 0.5, context 0.8, a number asked for and present (bonus 1.0), first
    hit: 0.5 + 0.6 × 0.8 + 0.2 × 1.0 + 0.5 / 1 = 1.68.
-2. ``_rerank`` – with an encoder, ``w_sem`` × cosine(question, sentence) is added to the
+2. ``_rerank`` (rag/reranking.py, inherited) – with an encoder, ``w_sem`` × cosine(question, sentence) is added to the
    ``sem_top`` best lexical candidates; with a cross-encoder the user provides
    (rag/reranking.py), ``_rerank_cross`` orders the ``ce_top`` best by its relevance instead.
 3. ``_trusted`` – the trust rules (rag/trust.py, inherited): enough of the question's weight (``min_coverage``), the
@@ -39,7 +39,7 @@ from rag.glossary import Glossary
 from rag.index import Index
 from rag.lexical import bigrams, words
 from rag.questions import Question, expand
-from rag.reranking import Reranker
+from rag.reranking import Reranker, SentenceRerank
 from rag.trust import NUMBER_TERM, QUESTION_WORD, Scored, TrustRules, asked_about
 
 # A sentence opening the next point of an enumeration ("四是开展…", "第二,…"): a quote stops before it.
@@ -62,7 +62,7 @@ _SAYS = re.compile(
 _VIEW = re.compile(r"怎么看|怎样看|如何看|怎么形容|如何形容|怎么评价|如何评价|看法|观点|怎么说")
 
 
-class SentenceExtractor(TrustRules):
+class SentenceExtractor(SentenceRerank, TrustRules):
     """Scores the sentences of retrieved chunks, decides whether the best one can be trusted,
     and picks the quote spans; needs the index for document texts and IDF.
 
@@ -181,45 +181,6 @@ class SentenceExtractor(TrustRules):
             if not QUESTION_WORD.search(t) and "的" not in t:
                 w.setdefault(t, 0.5 * bm.idf(t))
         return w
-
-    # Measured with the packaged USE (docs/quality.md): reranking the 5 best sentences by cosine
-    # and trusting a sentence of little word overlap when its cosine is >= 0.5 gave +1.2 points
-    # answer hit on CMRC trial and +7 answers, 2 fewer unanswerables answered, on heldout1-4
-    # (where it was chosen); on the untouched CMRC dev and heldout5, +0.15 points and no change.
-    # The threshold is USE's: rag/chain.py turns it off (> 1) for other encoders until measured.
-    w_sem, sem_top, sem_trust = 1.0, 5, 0.5  # 5 or 8 sentences: the same answers, 5 is cheaper
-
-    def _rerank(self, question: str, ranked: list[Scored]) -> list[Scored]:
-        """Add ``w_sem`` × cosine(question, sentence) to the ``sem_top`` best lexical candidates."""
-        top = ranked[: self.sem_top]
-        texts = [self.index.docs[s.doc_id].text[s.start : s.end] for s in top]
-        qv = self.encoder.encode([question], query=True)[0]
-        for s, cos in zip(top, self._sentence_vectors(texts) @ qv, strict=True):
-            s.semantic = float(cos)
-            s.score += self.w_sem * s.semantic
-        return sorted(top, key=lambda x: -x.score) + ranked[self.sem_top :]
-
-    def _sentence_vectors(self, texts: list[str]) -> np.ndarray:
-        """Vectors of sentences, remembered: the same sentences come up for many questions."""
-        todo = [t for t in dict.fromkeys(texts) if t not in self._vec_cache]
-        if todo:
-            if len(self._vec_cache) > 20_000:  # bounded: ~40 MB of 512-d vectors
-                self._vec_cache.clear()
-            self._vec_cache.update(zip(todo, self.encoder.encode(todo), strict=True))
-        return np.vstack([self._vec_cache[t] for t in texts])
-
-    # Not measured here (no reranker weights offline): the candidates a 5-chunk answer usually
-    # has, and the model's own decision boundary for trusting a sentence of little word overlap.
-    ce_top, ce_trust = 10, 0.5
-
-    def _rerank_cross(self, question: str, ranked: list[Scored]) -> list[Scored]:
-        """The ``ce_top`` best lexical candidates ordered by the cross-encoder's relevance
-        (ties keep the lexical order), then the rest."""
-        top = ranked[: self.ce_top]
-        texts = [self.index.docs[s.doc_id].text[s.start : s.end] for s in top]
-        for s, r in zip(top, self.reranker.score(question, texts), strict=True):
-            s.relevance = float(r)
-        return sorted(top, key=lambda x: -(x.relevance or 0.0)) + ranked[self.ce_top :]
 
     def _trusted(self, q: Question, best: Scored) -> bool:
         """The trust rules (rag/trust.py), and weak evidence must share more with the question
