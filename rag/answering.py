@@ -43,7 +43,7 @@ from rag.fields import FieldAnswers
 from rag.mentions import answer_mention_check, answer_mentions, checked
 from rag.more import MoreAnswers
 from rag.ordering import answer_date_order
-from rag.overview import answer_overview, asks_whole
+from rag.overview import answer_overview, asks_whole, missing_reply_part
 from rag.parts import answer_part, headed_by, points_at
 from rag.plans import answer_plans, asks_plans
 from rag.questions import Question, analyse
@@ -131,7 +131,7 @@ class ExtractiveAnswerer(CompareAnswers, MoreAnswers, FieldAnswers, SentenceExtr
         # the part of a document pointed at ("第一点", "讲X的那一部分标题") before its fields ("标题")
         # "第二部分的下一步打算": the section's plan, before the section itself
         meta = answer_date_order(q.text, docs) or self.answer_compare(q.text) or answer_sections(q.text, named)
-        meta = meta or answer_plans(q.text, named) or answer_part(q.text, named)
+        meta = meta or answer_plans(q.text, named) or missing_reply_part(q.text, named, docs) or answer_part(q.text, named)
         meta = meta or self.answer_from_metadata(q, named)
         meta = meta or answer_overview(q.text, named, docs) or answer_catalog(q.text, docs)
         meta = meta or answer_mentions(q.text, docs) or answer_mention_check(q.text, named, docs)

@@ -37,6 +37,7 @@ import jieba
 
 from rag.citations import MARKER, make_citation, one_line
 from rag.documents import Answer, Citation, Document
+from rag.parts import nth
 from rag.proposals import Recommendation, points_about, recommendations, reply_field, reply_sections
 
 PROPOSAL_KINDS = ("建议", "提案")
@@ -129,7 +130,8 @@ def answer_overview(question: str, named: list[Document], docs: Iterable[Documen
     proposal = next((d for d in named if d.kind in PROPOSAL_KINDS), None)
     numbers = {d.value("number") for d in named if d.value("number")}
     reply = next((d for d in named if d.kind == "答复函"), None) or reply_letter(numbers, docs)
-    if kind == "reply" or (kind == "content" and proposal is None and "答复" in question):
+    # "482号建议的答复函具体内容是什么": the reply's content, not the proposal's
+    if kind == "reply" or (kind == "content" and (_REPLY_LETTER.search(question) or proposal is None and "答复" in question)):
         if reply is not None:
             return reply_summary(question, reply)
         return no_reply_text(question, proposal) if proposal is not None else None
@@ -217,6 +219,20 @@ def reply_summary(question: str, reply: Document) -> Answer | None:
         cites.append(make_citation(len(cites) + 1, reply, min(unit.start, date.start), max(unit.end, date.end)))
         text += f"落款：{unit.value}，{date.value}。[{len(cites)}]"
     return Answer(question=question, text=text, citations=cites)
+
+
+_REPLY_LETTER = re.compile(r"答复函|回复函|复函")
+
+
+def missing_reply_part(question: str, named: list[Document], docs: Iterable[Document]) -> Answer | None:
+    """"482号答复函第二部分讲什么": a part of a reply letter the corpus lacks (the proposal's page
+    names it as an attachment) is said to be missing, not answered with the proposal's own part."""
+    if not _REPLY_LETTER.search(question) or nth(question) is None:
+        return None
+    proposal = next((d for d in named if d.kind in PROPOSAL_KINDS), None)
+    if proposal is None or any(d.kind == "答复函" for d in named):
+        return None
+    return None if reply_letter({proposal.value("number")}, docs) else no_reply_text(question, proposal)
 
 
 def reply_letter(numbers: set[str], docs: Iterable[Document]) -> Document | None:

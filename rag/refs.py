@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 
-# A proposal number: 第1002号, or 482号 followed by 建议/提案/议案/答复 ("3号船" is not one).
+# A proposal number: 第1002号, or 482号 followed by 建议/提案/议案/答复 ("3号船" is not one), also
+# after 的 ("482号的答复函": read as no number, the corpus's one reply letter, 1002's, had answered).
 # A decimal or negative number is captured whole ("482.5号" is no 第5号): no proposal has it.
 _NUMBER_REF = re.compile(
-    r"第\s*(-?\d{1,5}(?:\.\d+)?)\s*号|(?<![\d.])(-?\d{1,5}(?:\.\d+)?)\s*号(?=建议|提案|议案|答复|代表建议)"
+    r"第\s*(-?\d{1,5}(?:\.\d+)?)\s*号|(?<![\d.])(-?\d{1,5}(?:\.\d+)?)\s*号(?=的?(?:建议|提案|议案|答复|代表建议))"
 )
 _CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}

@@ -62,6 +62,17 @@ def test_a_reply_that_is_only_an_attachment_is_refused_with_where_it_is(assistan
     _quotes_are_exact(assistant, a)
 
 
+
+@pytest.mark.parametrize(
+    "question", ["482号的答复函说了什么？", "482号建议的答复函具体内容是什么？", "482号答复函第二部分讲什么？"]
+)
+def test_a_reply_letter_the_corpus_lacks_is_not_another_documents(assistant, question):
+    """Not the corpus's one reply letter (1002's), nor the proposal's own content or part."""
+    a = assistant.ask(question)
+    assert a.refused and a.text.startswith("资料中未找到第482号建议的答复正文"), a.text
+    assert "1002" not in a.text and "482号提案的答复.doc" in a.text
+    assert assistant.ask("1002号答复函第二部分讲什么？").text.count("大力发展智能制造") == 1
+
 def test_asking_what_a_proposal_says_when_only_its_reply_is_collected(assistant):
     a = assistant.ask("1002号建议的主要内容是什么？")
     assert not a.refused and a.text.startswith("据答复函，第1002号建议是《关于支持苏北地区")
