@@ -252,10 +252,11 @@ BARE_NUMBER = re.compile(r"第?\s*(\d{1,5})\s*号?\s*(?:建议|提案|议案)?")
 
 
 def _names_something(part: str) -> bool:
-    """A part that stands on its own: it names something, and is no comparison ("哪个答复得更早"
-    is answered by the other parts' dates, not on its own)."""
+    """A part that stands on its own: it names something, or asks a field of a document it names
+    ("新闻的编辑是谁"), and is no comparison ("哪个答复得更早" is answered by the other parts'
+    dates, not on its own)."""
     q = analyse(part)
-    return bool(q.number or q.entities or q.orgs or q.terms) and not compares(part)
+    return bool(q.number or q.field or q.entities or q.orgs or q.terms) and not compares(part)
 
 
 __all__ = ["NOT_FOUND", "FIELD_LABELS", "ExtractiveAnswerer", "Citation", "Scored"]

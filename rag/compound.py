@@ -14,6 +14,10 @@
     ['1002号建议的答复单位有什么不同？', '482号建议的答复单位有什么不同？']
     >>> split_question("482号建议的建议人和答复时间")
     ['482号建议的建议人', '482号建议的答复时间']
+    >>> split_question("482号建议的承办单位是哪个？协办呢？")
+    ['482号建议的承办单位是哪个？', '482号建议的协办是什么？']
+    >>> split_question("新闻的记者是谁？编辑是谁？")
+    ['新闻的记者是谁？', '新闻的编辑是谁？']
     >>> split_question("苏州有几家灯塔工厂？")
     ['苏州有几家灯塔工厂？']
 """
@@ -56,6 +60,10 @@ def compares(part: str) -> bool:
     return bool(COMPARES.search(part)) and "分别" not in part and not _FIELD_CONTRAST.search(part)
 PROPOSAL_NUMBER = re.compile(r"(?<!\d)(\d{1,5})\s*号")
 MIN_PART = 4
+_SHORT_FOLLOWUP = re.compile(r"\s*[\u4e00-\u9fff]{2,3}呢[？?]?\s*")
+# A document named by its kind, carried into a later part asking one of its fields.
+_KIND_WORD = re.compile(r"新闻|评论|答复函|报道|文章")
+_FIELD_CUE = re.compile(f"(?:{_CUE_WORDS})")
 
 
 # "…重点推进区？(482号建议)": the document the whole question is about, put in brackets
@@ -71,15 +79,19 @@ def split_question(question: str) -> list[str]:
     scope = _SCOPE.search(question)
     if scope and len(_SCOPE.sub("", question).strip()) >= MIN_PART:
         question = f"{scope.group(1)}中，{_SCOPE.sub('', question).strip()}"
-    parts = [p for p in _MARKS.findall(question) if len(p.strip("？?；; ")) >= MIN_PART]
+    # "…承办单位是哪个？协办呢？": a short part ending in 呢 asks the same of something else
+    parts = [p for p in _MARKS.findall(question) if len(p.strip("？?；; ")) >= MIN_PART or _SHORT_FOLLOWUP.fullmatch(p)]
     parts = [c for p in parts for c in _by_comma(p)]
     parts = [q for p in parts for q in _per_number(p)]
     parts = [q for p in parts for q in _by_fields(p)]
     out: list[str] = []
     for i, p in enumerate(parts):
         numbers = list(dict.fromkeys(n for q in parts[:i] for n in PROPOSAL_NUMBER.findall(q)))
+        kinds = [m.group(0) for q in parts[:i] for m in _KIND_WORD.finditer(q)]
         if i and not PROPOSAL_NUMBER.search(p) and numbers:  # "…？什么时候答复的？": the earlier parts' proposal(s)
             out += [condense_by_rules(p, [(f"{n}号建议", "")]) for n in numbers]
+        elif i and kinds and not _KIND_WORD.search(p) and _FIELD_CUE.search(p):  # "新闻的记者是谁？编辑是谁？"
+            out.append(f"{kinds[0]}的{p.lstrip()}")
         else:
             out.append(p)
     out = list(dict.fromkeys(out))

@@ -10,6 +10,8 @@ sentence alone names the set without saying what is in it.
     (5, 3, None)
     >>> answer_enumeration("“五个强化”分别由哪些部门牵头负责？", []) is None  # asks of each item
     True
+    >>> bool(_ASKS_WHAT.search("五个强化是哪五个？")), bool(_ASKS_WHAT.search("哪几项")), bool(_ASKS_WHAT.search("哪里"))
+    (True, True, False)
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from rag.proposals import ordinal
 # "五个强化", "三大任务", "4项机制": a count, a measure word, then what is counted.
 _COUNTED_SET = re.compile(r"(?<![\d一二三四五六七八九十])([一二三四五六七八九十]|[2-9])(?:个|大|项|条|方面)([\u4e00-\u9fff]{1,6})")
 # The question asks what the set holds.
-_ASKS_WHAT = re.compile(r"是什么|是哪些|有哪些|包括|包含|指什么|指的是|具体|分别")
+_ASKS_WHAT = re.compile(r"是什么|是哪些|有哪些|包括|包含|指什么|指的是|具体|分别|哪[几一二三四五六七八九十2-9]+(?:个|大|项|条|方面)?")
 # ...not something about each item: "“五个强化”分别由哪些部门牵头", "每一项设定了什么量化指标"
 _ASKS_OF_ITEMS = re.compile(r"部门|单位|机构|牵头|负责|谁|指标|多少|金额|资金|预算|时间|哪年|哪一年|何时|每一项|每项|各项")
 _FIRST_CLAUSE = re.compile(r"[^,，;；。:：]{2,40}")

@@ -649,3 +649,17 @@ def test_the_writers_name_picks_the_document_not_the_sentence(assistant):
         assert opening not in "".join(c.quote for c in a.citations), q
     ma = assistant.ask("基础科学有了新发现以后，马一德说会推动人们去探寻什么？")
     assert not ma.refused and "探索下一代科学范式" in ma.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("482号建议的承办单位是哪个？协办呢？", ["苏州市工业和信息化局", "苏州市科学技术局"]),  # 协办呢 is a part
+        ("新闻的记者是谁？编辑是谁？", ["耿昊东", "汪泽"]),  # the news named once, asked twice
+        ("新闻里苏州市工信局局长是谁？", ["万利"]),  # 新闻里 is no part of the bureau's name
+        ("五个强化是哪五个？", ["在强化产业体系打造方面", "在强化企业梯度培育方面"]),
+    ],
+)
+def test_each_part_and_wording_of_a_question_is_answered(assistant, question, expected):
+    a = assistant.ask(question)
+    assert not a.refused and all(e in a.text for e in expected), a.text
