@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from rag.citations import make_citation
+from rag.confirm import confirmed_field, verdict
 from rag.cue_words import FIELD_FALLBACK, FIELD_LABELS
 from rag.documents import Answer, Citation, Document, Field
 from rag.overview import PROPOSAL_KINDS, no_reply_text, reply_letter
@@ -57,6 +58,9 @@ class FieldAnswers:
             text = (
                 f"{subject}答复的是《{f.value}》。[1]" if key == "proposal_title" else f"{subject}的{label}是{f.value}。[1]"
             )
+            field, claim = confirmed_field(q.text)
+            if claim and field in keys:  # "…是市致公党提的吧": whether the page bears it out, first
+                text = verdict(claim, f.value) + text
             asked = _asked_of_person(q.text)
             if key == "proposer" and asked and doc.value("proposer_role") != "组织":
                 # "建议人是哪个单位/党派的", "…是哪里的代表": a person; what is asked of them is not given

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import jieba.posseg as pseg
 
+from rag.confirm import confirmed_field
 from rag.cue_words import DATE_FIELD_CUES, FIELD_CUES, WANT_CUES
 from rag.refs import proposal_number
 
@@ -139,6 +140,8 @@ def analyse(text: str) -> Question:
         q.field = None  # "答复函里说…新增…104家，这是哪一年的数据": the figure's year, not the letter's
     if q.field and q.want == "reason":
         q.field = None  # "为什么…办理结果定为已经解决": a field holds a value, never why
+    if q.field is None and (q.number or DOC_REF.search(text)):
+        q.field = confirmed_field(text)[0]  # "482号建议是市致公党提的吧": the proposer, to confirm
     if q.field in ("proposer", "author"):
         q.want = "person"
     elif q.field and q.field.endswith("date"):

@@ -663,3 +663,18 @@ def test_the_writers_name_picks_the_document_not_the_sentence(assistant):
 def test_each_part_and_wording_of_a_question_is_answered(assistant, question, expected):
     a = assistant.ask(question)
     assert not a.refused and all(e in a.text for e in expected), a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "lead", "value"),
+    [
+        ("482号建议是市致公党提的吧？", "不是，", "胡伏原"),  # a false premise is corrected, not refused
+        ("482号建议是胡伏原提的吧？", "是的，", "胡伏原"),
+        ("1002号建议是2022年答复的，对吧？", "不是，", "2021年6月18日"),
+        ("482号建议是2025年6月答复的吗？", "是的，", "2025-06-19"),
+    ],
+)
+def test_a_stated_field_is_confirmed_or_corrected_from_the_page(assistant, question, lead, value):
+    a = assistant.ask(question)
+    assert not a.refused and a.text.startswith(lead) and value in a.text and a.text.endswith("[1]"), a.text
+    assert value in a.citations[0].quote

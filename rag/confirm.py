@@ -1,0 +1,54 @@
+"""Questions that state a fact and ask to have it confirmed: "482号建议是市致公党提的吧？",
+"1002号建议是2022年答复的，对吧？".  The field they state is answered from the page as any field
+question is, led by whether the page bears the statement out: 是的 or 不是, never a silent
+refusal of a false premise.
+
+    >>> confirmed_field("482号建议是市致公党提的吧？")
+    ('proposer', '市致公党')
+    >>> confirmed_field("1002号建议是2022年答复的，对吧？")
+    ('reply_date', '2022年')
+    >>> confirmed_field("482号建议是谁提的？"), confirmed_field("482号建议是哪位代表提的吗？")
+    ((None, None), (None, None))
+    >>> verdict("市致公党", "胡伏原"), verdict("胡伏原", "胡伏原"), verdict("致公党", "市致公党")
+    ('不是，', '是的，', '是的，')
+    >>> verdict("2022年", "2021年6月18日"), verdict("2025年6月", "2025-06-19 09:37")
+    ('不是，', '是的，')
+"""
+
+from __future__ import annotations
+
+import re
+
+# A confirming ending: 吧, 吗, 对吧, 是吗, 对不对, 是不是 (with the question mark or without).
+_TAIL = r"(?:吧|吗|么)?\s*[，,]?\s*(?:对吧|对吗|是吗|对不对|是不是|没错吧)?\s*[？?]?\s*$"
+_CONFIRMS = re.compile(r"(?:吧|吗|么|对吧|对吗|是吗|对不对|是不是|没错吧)\s*[？?]?\s*$")
+_STATED = (
+    ("proposer", re.compile(r"是(?P<claim>[^，,？?。是]{2,16}?)(?:提|提出|提交|所提)的" + _TAIL)),
+    ("reply_date", re.compile(r"是?(?:在)?(?P<claim>\d{4}\s*年[^，,？?。]{0,8}?|\d{4}-\d{1,2}(?:-\d{1,2})?)(?:答复|回复|办结)的?" + _TAIL)),
+)
+_ASKS = re.compile(r"谁|哪|什么|几|多少")
+_PREFIX = re.compile(r"^(?:苏州|江苏)?[省市]")
+
+
+def confirmed_field(question: str) -> tuple[str | None, str | None]:
+    """The field a confirming question states, and the value it states for it."""
+    if not _CONFIRMS.search(question):
+        return None, None
+    for field, pattern in _STATED:
+        m = pattern.search(question)
+        if m and not _ASKS.search(m.group("claim")):  # "是哪位代表提的吗" asks, it states nothing
+            return field, m.group("claim").strip()
+    return None, None
+
+
+def _date_parts(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"\d+", text)]
+
+
+def verdict(claim: str, value: str) -> str:
+    """是的， when the page's ``value`` bears the ``claim`` out, else 不是，"""
+    if re.search(r"\d{4}", claim):  # a date: each part stated (year, month, day) must match
+        stated, given = _date_parts(claim), _date_parts(value)
+        return "是的，" if given[: len(stated)] == stated else "不是，"
+    a, b = _PREFIX.sub("", claim), _PREFIX.sub("", value)
+    return "是的，" if a and (a in b or b in a) else "不是，"
