@@ -54,3 +54,23 @@ def restates(question: str, evidence: str) -> bool:
         if not re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", evidence):
             return False
     return True
+
+
+# "有几个万亿级产业": the count asked, its counter and what it counts
+_COUNT_ASKED = re.compile(r"(?:几|多少)(?P<unit>[个家项名所座条种台批])(?P<what>[\u4e00-\u9fff]{2,8})")
+
+
+def counts_what_is_asked(question: str, sentence: str) -> bool:
+    """The sentence states a count of what the question counts, with its counter ("3个万亿级产业"
+    for 有几个万亿级产业), not only some other figure ("4万亿元以上量级").
+
+    >>> counts_what_is_asked("苏州现在有几个万亿级产业啊", "拥有电子信息、高端装备、先进材料3个万亿级产业")
+    True
+    >>> counts_what_is_asked("苏州现在有几个万亿级产业啊", "规上工业总产值保持4万亿元以上量级")
+    False
+    """
+    m = _COUNT_ASKED.search(question)
+    if m is None:
+        return False
+    what = re.sub(r"[啊呢吗呀？?]+$", "", m.group("what"))[:4]
+    return len(what) >= 2 and bool(re.search(r"[\d一二三四五六七八九十两]+" + m.group("unit") + re.escape(what), sentence))

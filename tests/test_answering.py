@@ -678,3 +678,15 @@ def test_a_stated_field_is_confirmed_or_corrected_from_the_page(assistant, quest
     a = assistant.ask(question)
     assert not a.refused and a.text.startswith(lead) and value in a.text and a.text.endswith("[1]"), a.text
     assert value in a.citations[0].quote
+
+
+
+def test_a_count_asked_prefers_the_sentence_counting_that_thing(assistant):
+    """"现在" drew USE's cosine to "…4万亿元以上量级"; the count of 万亿级产业 is "3个万亿级产业"."""
+    from rag.cues import type_bonus
+
+    q = analyse("苏州现在有几个万亿级产业啊")
+    counted = "拥有电子信息、高端装备、先进材料3个万亿级产业"
+    assert type_bonus(q, counted) == type_bonus(q, "苏州规上工业总产值保持4万亿元以上量级,工业企业16万家") + 0.5
+    a = assistant.ask("苏州现在有几个万亿级产业啊")
+    assert not a.refused and "3个万亿级产业" in a.text.split("[1]")[0]
