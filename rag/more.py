@@ -62,7 +62,8 @@ def quoted_in(sentence: str, said: str, piece: int = 20) -> bool:
     (True, False)
     """
     s = compact(sentence)
-    return bool(s) and (s in said or any(s[i : i + piece] in said for i in range(0, max(0, len(s) - piece) + 1, piece // 2)))
+    starts = [*range(0, max(0, len(s) - piece) + 1, piece // 2), max(0, len(s) - piece)]  # the tail too
+    return bool(s) and (s in said or any(s[i : i + piece] in said for i in starts))
 
 
 class MoreAnswers:
@@ -95,14 +96,20 @@ class MoreAnswers:
         if doc is None:
             return None
         sents = split_sentences(doc.text, 0, len(doc.text))
+        # a heading line and the sentence under it split as one ("2.…数字红利 通过调研发现…"):
+        # quoted in pieces; the page's title line, quoted in the answer's 《…》, is no quote
         last = max((i for i, (a, b) in enumerate(sents) if len(compact(doc.text[a:b])) >= 4
-                    and compact(doc.text[a:b]) in said), default=None)
+                    and quoted_in(doc.text[a:b], said) and not doc.in_fields(a, b)), default=None)
         if last is None:
             return None
         start = end = sents[last][1]
         for a, b in sents[last + 1 :]:
             sentence = doc.text[a:b]
-            if is_heading(sentence) or (end > start and (b - start > 2 * self.max_chars or opens_point(sentence) or NEXT_POINT.match(sentence))):
+            # the next numbered point ("3.…", "(三)…") ends the part; the next 一是/二是 within it
+            # is read on to, one at a time
+            if is_heading(sentence) or (opens_point(sentence) and not NEXT_POINT.match(sentence)) or (
+                end > start and (b - start > 2 * self.max_chars or NEXT_POINT.match(sentence))
+            ):
                 break
             start, end = (a, b) if end == start else (start, b)
         return doc.doc_id, start, end

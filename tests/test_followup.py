@@ -251,3 +251,31 @@ def test_more_after_a_part_reads_on_through_that_part(assistant):
     assert more.refused and "这一部分更多的内容" in more.text
     assert quotes[1].startswith("二是提升智能制造服务能力")
     assert "".join(quotes).endswith(section.strip()[-20:])  # read to the section's last sentence
+
+
+@pytest.mark.parametrize(
+    ("first", "start", "end"),
+    [
+        # the quoted heading is split with the heading above it as one sentence ("(一)…对策建议 1.以…")
+        ("118号建议的第一条对策是什么？", "1.以“人工智能+本土制造”", "2.以“人工智能+场景牵引”"),
+        # …and with the body below it ("2.…数字红利 通过调研发现…"): more is in the part, not the opening
+        ("118号建议存在哪些问题？第二个问题具体说的什么？", "2.人工智能产业与苏州制造业的匹配度不高", "3.人工智能应用的场景开发"),
+    ],
+)
+def test_more_after_a_proposals_point_stays_in_that_point(assistant, first, start, end):
+    """QA tester: "还有呢" after a proposal's point gave the page's opening; then it ran into the next point."""
+    history = []
+    for q in first.split("？")[:-1]:
+        history.append((q + "？", assistant.ask(q + "？", history=list(history)).text))
+    text = assistant.index.docs["118号建议_人工智能与产业深度融合.txt"].text
+    point = text[text.index(start) : text.index(end)]
+    more = assistant.ask("还有呢", history=history)
+    assert not more.refused and more.citations[0].quote in point, more.text
+    history.append(("还有呢", more.text))
+    for _ in range(4):
+        more = assistant.ask("还有呢", history=history)
+        history.append(("还有呢", more.text))
+        if more.refused:
+            break
+        assert more.citations[0].quote in point
+    assert more.refused and "这一部分更多的内容" in more.text
