@@ -221,6 +221,10 @@ def _field_owner(question: str) -> str:
 
 
 _PERSON_FIELDS = ("author", "reporters", "editor")
+_TITLED_NAME = re.compile(
+    r"(?:局长|副局长|书记|市长|省长|主任|院长|厅长|部长|教授|董事长|总经理|总裁|主席)([\u4e00-\u9fff]{2,3}?)"
+    r"(?=表示|指出|说|认为|介绍|强调|提出|谈到|[,，、])"
+)
 
 
 def _person_answered(history: History) -> str:
@@ -233,6 +237,8 @@ def _person_answered(history: History) -> str:
     ''
     >>> _person_answered([("评论作者是谁？", "《以科技创新推动产业创新》的作者是马一德。[1]")])
     '马一德'
+    >>> _person_answered([("苏州市工信局局长是谁？", "苏州市工信局局长万利表示,苏州将…[1]")])
+    '万利'
     """
     from rag.questions import _entities, _is_person, analyse, places
 
@@ -245,7 +251,9 @@ def _person_answered(history: History) -> str:
         return ""
     asked = set(q.entities)
     found = (e for e in _entities(answer[:120]) if e not in asked and _is_person(e) and not places(e))
-    return next(found, "")
+    # a name jieba does not tag stands after its post, before what the person says ("局长万利表示")
+    titled = (m.group(1) for m in _TITLED_NAME.finditer(answer[:120]) if m.group(1) not in asked)
+    return next(found, "") or next(titled, "")
 
 
 def _previous_question(history: History, turns: int = 6) -> str:

@@ -279,3 +279,11 @@ def test_more_after_a_proposals_point_stays_in_that_point(assistant, first, star
             break
         assert more.citations[0].quote in point
     assert more.refused and "这一部分更多的内容" in more.text
+
+
+def test_he_after_a_post_answered_is_the_person_named_after_the_post(assistant):
+    """QA tester: 他 became 苏州; jieba does not tag 万利, who stands after his post ("局长万利表示")."""
+    first = assistant.ask("新闻里苏州市工信局局长是谁？")
+    assert "万利" in first.text
+    a = assistant.ask("他说了什么？", history=[("新闻里苏州市工信局局长是谁？", first.text)])
+    assert a.question == "万利说了什么？"
