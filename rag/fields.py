@@ -34,6 +34,11 @@ class FieldAnswers:
             if q.field in ("sign_unit", "sign_date") and "答复" in q.text and self._reply_missing(doc):
                 return no_reply_text(q.text, doc)  # "482号建议的答复函落款": the letter is not here
             keys = (q.field, *FIELD_FALLBACK.get(q.field, ()))
+            unnamed = ""
+            if q.field == "role":  # the handling field that names the unit asked about, if any
+                keys = tuple(k for k in _ROLE_FIELDS if any(self._norm(o) in self._norm(doc.value(k)) for o in q.orgs if o))
+                if not keys and q.orgs:  # "市发改委…是什么角色": not among the units; which are
+                    keys, unnamed = ("host_unit",), f"办理单位中没有写到{q.orgs[0]}："
             if q.field == "title" and doc.kind == "答复函" and "答复" not in q.text:
                 keys = ("proposal_title", *keys)  # "第1002号建议的题目": the proposal's, not the letter's
             key = next((k for k in keys if doc.value(k)), None)
@@ -66,9 +71,10 @@ class FieldAnswers:
                 # "建议人是哪个单位/党派的", "…是哪里的代表": a person; what is asked of them is not given
                 text += f"资料中没有写明其{asked}。"
             co = doc.meta.get("co_units")
-            if key == "host_unit" and co is not None and co.value and _ASKS_ALL_UNITS.search(q.text):
+            if key == "host_unit" and co is not None and co.value and (_ASKS_ALL_UNITS.search(q.text) or unnamed):
                 cites.append(make_citation(2, doc, co.start, co.end))  # 承办 = 主办 + 协办
                 text = f"{text.removesuffix('。[1]')}[1]，{FIELD_LABELS['co_units']}是{co.value}。[2]"
+            text = unnamed + text
             return Answer(question=q.text, text=text, citations=cites)
         return None
 
@@ -118,6 +124,8 @@ class FieldAnswers:
         kinds = [d for d in docs if d.kind in _KIND_WORDS and _KIND_WORDS[d.kind].search(q.text)]
         return named or (kinds if len(kinds) == 1 else [])
 
+
+_ROLE_FIELDS = ("host_unit", "co_units", "consulted_units")
 
 # The page's own word for who filed it: "提案人: 孙丽" is not answered "建议人是孙丽".
 _FILER_LABEL = re.compile(r"(建\s*议\s*人|提\s*案\s*人|领\s*衔\s*人)")

@@ -104,6 +104,8 @@ _DATE_OF_DOC = re.compile(r"^\D{0,4}\d{1,5}\s*号(?:建议|提案|答复函?)?(?
 _WHEN = re.compile(r"哪天|哪一天|什么时候|何时|哪年|哪一年|几月|几号|什么时间")
 # A figure the question quotes from the text (not the proposal's number): "…104家，这是哪一年的".
 _CONTENT_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:家|个|项|亿|万|%|人次|名|所|座|条|倍|台|件)")
+# "…在482号建议办理中是什么角色": which handling field names the unit
+_ROLE = re.compile(r"什么角色|啥角色|什么身份|什么作用|主办还是协办|协办还是主办|是主办吗|是协办吗")
 # "118号建议是哪个单位提的": who filed it, though it asks for a unit
 _FILED_BY = re.compile(
     r"^(?!.*(?:主办|承办|协办|牵头|办理|答复)).*(?:哪个|哪位|哪家|哪一个|什么)(?:单位|组织|机构|党派|委员|代表)\S{0,2}"
@@ -142,6 +144,8 @@ def analyse(text: str) -> Question:
         q.field = None  # "为什么…办理结果定为已经解决": a field holds a value, never why
     if q.field is None and (q.number or DOC_REF.search(text)):
         q.field = confirmed_field(text)[0]  # "482号建议是市致公党提的吧": the proposer, to confirm
+    if q.field in (None, "host_unit", "co_units") and q.number and _ROLE.search(text):
+        q.field = "role"  # "市科技局在482号建议办理中是什么角色": the handling field naming it (rag/fields.py)
     if q.field in ("proposer", "author"):
         q.want = "person"
     elif q.field and q.field.endswith("date"):

@@ -16,6 +16,7 @@ import re
 # A decimal or negative number is captured whole ("482.5号" is no 第5号): no proposal has it.
 _NUMBER_REF = re.compile(
     r"第\s*(-?\d{1,5}(?:\.\d+)?)\s*号|(?<![\d.])(-?\d{1,5}(?:\.\d+)?)\s*号(?=的?(?:建议|提案|议案|答复|代表建议))"
+    r"|(?<=答复|办理|回复)\s*(\d{1,5})\s*号"  # "答复118号的时候"
 )
 _CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
@@ -86,5 +87,5 @@ def proposal_number(text: str) -> str | None:
     m = _NUMBER_REF.search(arabic_numbers(text))
     if m is None:
         return None
-    number = m.group(1) or m.group(2)
+    number = m.group(1) or m.group(2) or m.group(3)
     return str(int(number)) if number.isdigit() else number

@@ -690,3 +690,19 @@ def test_a_count_asked_prefers_the_sentence_counting_that_thing(assistant):
     assert type_bonus(q, counted) == type_bonus(q, "苏州规上工业总产值保持4万亿元以上量级,工业企业16万家") + 0.5
     a = assistant.ask("苏州现在有几个万亿级产业啊")
     assert not a.refused and "3个万亿级产业" in a.text.split("[1]")[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("咱们局答复118号的时候是什么办理类型", "A:已经解决"),  # 答复118号: a number without 建议
+        ("那个讲苏北的答复函是哪个厅发的", "江苏省工业和信息化厅"),  # 哪个厅发的: who signed it
+        ("苏州市科学技术局在482号建议办理中是什么角色？", "协办单位是苏州市科学技术局"),
+        ("市科技局在482号建议里是主办还是协办？", "协办单位是苏州市科学技术局"),  # 科技局 = 科学技术局
+        ("市工信局在482号建议里是主办还是协办？", "主办单位是苏州市工业和信息化局"),
+        ("市教育局在482号建议办理中是什么角色？", "办理单位中没有写到教育局"),
+    ],
+)
+def test_handling_facts_asked_in_staff_wording(assistant, question, expected):
+    a = assistant.ask(question)
+    assert not a.refused and expected in a.text, a.text
