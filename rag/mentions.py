@@ -26,6 +26,7 @@ from collections.abc import Iterable
 
 from rag.chunking import sentence_spans
 from rag.citations import make_citation, one_line
+from rag.compare import compared_docs
 from rag.documents import Answer, Document
 
 _DOCS = r"(?:文件|文档|资料|材料|建议|提案|报道|文章|答复函?)"
@@ -87,12 +88,18 @@ def answer_mention_check(question: str, named: list[Document], docs: Iterable[Do
     if not term:
         return None
     docs = list(docs)
-    scope = named or (docs if _CORPUS.search(question) else [])
+    # "新闻和评论都提到…了吗": each document named, by kind, number or writer
+    both = [d for _, d in compared_docs(question, docs)]
+    scope = (both if len(both) > 1 else named or both) or (docs if _CORPUS.search(question) else [])
     if not scope:
         return None
     cites = _first_mentions(term, scope)
     if cites:
-        lines = ["有。"] + [f"《{c.title}》提到“{term}”：{one_line(c.quote)}[{c.n}]" for c in cites]
+        # of documents named, each is answered; of the whole corpus, those that do say it
+        silent = [d for d in scope if all(c.doc_id != d.doc_id for c in cites)] if scope is not docs else []
+        lines = ["有。" if not silent else "不都提到："]
+        lines += [f"《{c.title}》提到“{term}”：{one_line(c.quote)}[{c.n}]" for c in cites]
+        lines += [f"《{d.title}》中没有出现“{term}”（按原词查找）。" for d in silent]
         return Answer(question=question, text="\n".join(lines), citations=cites)
     where = "、".join(f"《{d.title}》" for d in scope) if named else "资料库中的文件"
     text = f"资料中未找到：{where}中没有出现“{term}”（按原词查找，可换一种说法再试）。"

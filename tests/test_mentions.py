@@ -52,3 +52,12 @@ def test_a_yes_no_question_about_the_whole_corpus(assistant):
 def test_quotes_the_asker_left_out_still_match(assistant):
     a = assistant.ask("哪些文件提到了1030产业体系？")
     assert "3份文件" in a.text and all("1030”产业体系" in c.quote for c in a.citations)
+
+
+def test_a_mention_checked_in_two_documents_answers_for_each(assistant):
+    """QA tester: "新闻和评论都提到…了吗" quoted the news and said nothing of the commentary."""
+    a = assistant.ask("新闻和评论都提到“老树发新芽”了吗？")
+    assert a.text.startswith("不都提到") and "《以科技创新推动产业创新》中没有出现“老树发新芽”" in a.text
+    assert [c.doc_id[:2] for c in a.citations] == ["新闻"]
+    both = assistant.ask("新闻和482号建议都提到“老树发新芽”了吗？")
+    assert both.text.startswith("有。") and {c.doc_id[:2] for c in both.citations} == {"新闻", "48"}
