@@ -95,7 +95,9 @@ def brief(assistant, topic: str) -> Draft:
         draft.problems.append(f"资料库中关于“{topic}”的内容很少（{len(found)} 句，{len(docs)} 份文件）。")
     missing = unsaid(expand(topic), found)
     if missing:  # "量子计算": sentences on 量子信息 and 计算中心 are not about it
-        terms = "、".join(topic_terms(finder, expand(topic)))
+        # the topic's words the listed sentences do write (充电 was listed though none wrote it)
+        shown = "".join(f.doc.text[f.start : f.end] for f in key_points(found)).lower()
+        terms = "、".join(t for t in topic_terms(finder, expand(topic)) if t.lower() in shown)
         draft.blocks.append(Block("note", fill(snip["unsaid"], missing="、".join(missing), terms=terms)))
         draft.problems.append(f"资料库中没有出现“{'、'.join(missing)}”，所列句子只含主题的部分词语。")
     cites = Cites()

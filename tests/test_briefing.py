@@ -169,6 +169,15 @@ def test_a_topic_the_corpus_never_writes_is_flagged(assistant) -> None:
         assert not any("没有出现" in b.text for b in brief(assistant, topic).blocks if b.kind == "note")
 
 
+
+def test_the_words_a_flagged_briefing_lists_are_in_its_sentences(assistant) -> None:
+    """QA tester: 新能源汽车充电桩建设 was said to be quoted for 充电, which no sentence writes."""
+    d = brief(assistant, "新能源汽车充电桩建设")
+    note = next(b.text for b in d.blocks if b.kind == "note" and "没有出现" in b.text)
+    listed = note.split("（")[1].split("）")[0].split("、")
+    quoted = "".join(c.quote for c in d.citations)
+    assert listed and all(w in quoted for w in listed) and "充电" not in listed
+
 def test_absent_topic_says_so(assistant) -> None:
     d = brief(assistant, "医疗保险")
     assert "资料库中没有找到关于“医疗保险”的内容" in d.markdown()
