@@ -15,7 +15,7 @@ import re
 # after 的 ("482号的答复函": read as no number, the corpus's one reply letter, 1002's, had answered).
 # A decimal or negative number is captured whole ("482.5号" is no 第5号): no proposal has it.
 _NUMBER_REF = re.compile(
-    r"第\s*(-?\d{1,5}(?:\.\d+)?)\s*号|(?<![\d.])(-?\d{1,5}(?:\.\d+)?)\s*号(?=的?(?:建议|提案|议案|答复|代表建议))"
+    r"第\s*(-?\d{1,5}(?:\.\d+)?)\s*号|(?<![\d.])(-?\d{1,5}(?:\.\d+)?)\s*号(?=的?\s*(?:建议|提案|议案|答复|代表建议|(?i:proposal)))"
     r"|(?<=答复|办理|回复)\s*(\d{1,5})\s*号"  # "答复118号的时候"
 )
 _CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}

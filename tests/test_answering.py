@@ -701,6 +701,7 @@ def test_a_count_asked_prefers_the_sentence_counting_that_thing(assistant):
         ("市科技局在482号建议里是主办还是协办？", "协办单位是苏州市科学技术局"),  # 科技局 = 科学技术局
         ("市工信局在482号建议里是主办还是协办？", "主办单位是苏州市工业和信息化局"),
         ("市教育局在482号建议办理中是什么角色？", "办理单位中没有写到教育局"),
+        ("482号 proposal 的 proposer 是谁?", "胡伏原"),  # mixed Chinese and English
     ],
 )
 def test_handling_facts_asked_in_staff_wording(assistant, question, expected):
