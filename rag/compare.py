@@ -59,6 +59,22 @@ def filed_by(question: str, docs) -> list[tuple[int, str, Document]]:
     return found
 
 
+def writer_names(docs) -> dict[str, set[str]]:
+    """Each proposer's and author's name, also without 市 (市致公党 is 致公党), to its documents.
+
+    >>> from rag.documents import Field
+    >>> writer_names([Document("118.txt", "x", {"proposer": Field("市致公党", 0, 1)})])
+    {'市致公党': {'118.txt'}, '致公党': {'118.txt'}}
+    """
+    names: dict[str, set[str]] = {}
+    for d in docs:
+        for key in ("proposer", "author"):
+            for name in dict.fromkeys([d.value(key), d.value(key).removeprefix("市")]):
+                if len(name) >= 2:
+                    names.setdefault(name, set()).add(d.doc_id)
+    return names
+
+
 def compared_docs(question: str, docs: list[Document]) -> list[tuple[str, Document]]:
     """The documents the question names, with the words that name them, in the question's order:
     by number (118号), by proposer or author (胡伏原), by a kind the corpus holds once (新闻)."""
