@@ -41,6 +41,15 @@ def asks_compare(question: str) -> bool:
     return bool(_COMPARE.search(question.strip()))
 
 
+def name_forms(name: str) -> list[str]:
+    """How a question may write a proposer's or author's name: as the page does, or without 市.
+
+    >>> name_forms("市致公党"), name_forms("胡伏原"), name_forms("")
+    (['市致公党', '致公党'], ['胡伏原'], [])
+    """
+    return [n for n in dict.fromkeys([name, name.removeprefix("市")]) if len(n) >= 2]
+
+
 def filed_by(question: str, docs) -> list[tuple[int, str, Document]]:
     """The documents whose proposer or author the question names, with where and how.
 
@@ -52,9 +61,8 @@ def filed_by(question: str, docs) -> list[tuple[int, str, Document]]:
     found = []
     for d in docs:
         for key in ("proposer", "author"):
-            name = d.value(key)
-            name = name if name in question else name.removeprefix("市")  # 市致公党 is 致公党
-            if len(name) >= 2 and name in question:
+            name = next((n for n in name_forms(d.value(key)) if n in question), None)
+            if name is not None:
                 found.append((question.index(name), name, d))
     return found
 
@@ -69,9 +77,8 @@ def writer_names(docs) -> dict[str, set[str]]:
     names: dict[str, set[str]] = {}
     for d in docs:
         for key in ("proposer", "author"):
-            for name in dict.fromkeys([d.value(key), d.value(key).removeprefix("市")]):
-                if len(name) >= 2:
-                    names.setdefault(name, set()).add(d.doc_id)
+            for name in name_forms(d.value(key)):
+                names.setdefault(name, set()).add(d.doc_id)
     return names
 
 

@@ -32,6 +32,7 @@ from collections.abc import Callable
 import numpy as np
 
 from rag.chunking import is_heading, opens_point, split_sentences
+from rag.compare import name_forms
 from rag.cues import coverage, cue_bonus, novelty, type_bonus
 from rag.documents import Hit
 from rag.embedding import Encoder
@@ -137,8 +138,8 @@ class SentenceExtractor(SentenceRerank, TrustRules):
         wrong → refused; CMRC trial ±0).  Left out of the sentences' weights only, as the title's
         terms are, it gained 1 answer and lost 6."""
         docs = {h.chunk.doc_id: self.index.docs[h.chunk.doc_id] for h in hits}.values()
-        names = {n for d in docs if d.kind != "答复函" for k in ("proposer", "author") for n in (d.value(k), d.value(k).removeprefix("市"))}
-        said = [self._norm(n).lower() for n in names if len(n) >= 2 and n in q.text and not asked_about(n, q)]
+        names = {n for d in docs if d.kind != "答复函" for k in ("proposer", "author") for n in name_forms(d.value(k))}
+        said = [self._norm(n).lower() for n in names if n in q.text and not asked_about(n, q)]
         if not said:
             return weights
         return {t: w for t, w in weights.items() if not any(t in n for n in said)} or weights
