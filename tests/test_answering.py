@@ -707,3 +707,28 @@ def test_a_count_asked_prefers_the_sentence_counting_that_thing(assistant):
 def test_handling_facts_asked_in_staff_wording(assistant, question, expected):
     a = assistant.ask(question)
     assert not a.refused and expected in a.text, a.text
+
+
+def test_an_untrusted_best_sentence_gives_way_to_one_covering_more_of_the_question(assistant):
+    """The top chunk's opening "致公党苏州市委会…开展深入调研" outscored, by rank, the third chunk's
+    sentence that names the space; it holds none of the question's words but 苏州, so it was refused."""
+    a = assistant.ask("致公党建议苏州学习沪上哪个AI孵化空间的做法？")
+    assert not a.refused and "模速空间" in a.citations[0].quote, a.text
+
+
+def test_the_fallback_needs_a_margin_and_a_descriptive_question(assistant):
+    from rag.trust import Scored
+
+    doc = next(d for d in assistant.index.docs.values() if d.doc_id.startswith("118号"))
+    lo = doc.text.index("打造企业对接平台")
+    good = Scored(doc.doc_id, lo, doc.text.index("。", lo) + 1, 0.4, 0.3, 2)
+    lo = doc.text.index("致公党苏州市委会")
+    weak = Scored(doc.doc_id, lo, doc.text.index("。", lo) + 1, 0.9, 0.05, 0)
+    answerer = assistant.answerer
+    q = analyse("致公党建议苏州学习沪上哪个AI孵化空间的做法？")
+    assert not answerer._trusted(q, weak) and answerer._trusted(q, good)
+    assert answerer._better_covered(q, [weak, good])[0] is good
+    close = Scored(good.doc_id, good.start, good.end, 0.4, weak.coverage + 0.05, 2)
+    assert answerer._better_covered(q, [weak, close])[0] is weak  # within the margin: refused as before
+    number = analyse("致公党建议苏州学习沪上多少个AI孵化空间的做法？")
+    assert number.want == "number" and answerer._better_covered(number, [weak, good])[0] is weak

@@ -14,8 +14,8 @@ from rag.answering import ExtractiveAnswerer
 from rag.config import Settings
 from rag.reranking import CrossEncoderReranker, load_cross_encoder, make_reranker
 
-PARAPHRASE = "致公党建议苏州学习沪上哪个AI孵化空间的做法？"  # the source: 上海“模速空间”
-SOURCE = "模速空间"
+PARAPHRASE = "规模较小的公司在智能化场景建设中处境如何？"  # the source: 中小企业…“边缘化”
+SOURCE = "边缘化"
 
 
 def _save_tiny_classifier(root: Path, chars: list[str], num_labels: int) -> Path:
@@ -79,17 +79,17 @@ def test_settings_name_the_reranker(tiny_ce_path: Path, monkeypatch: pytest.Monk
 
 
 def test_the_reranker_picks_the_paraphrased_sentence(assistant) -> None:
-    """By word overlap the 模速空间 sentence is not the best candidate, and the question is
-    refused or answered from another sentence; the reranker's favourite is quoted and cited
-    instead."""
+    """By word overlap the 边缘化 sentence is not the best candidate, and the question is
+    answered from another sentence; the reranker's favourite is quoted and cited instead.
+    (Until session 14 this was the 模速空间 question, which words alone now answer.)"""
     hits = assistant.retrieve(PARAPHRASE)
     glossary = assistant.answerer.glossary
     plain = ExtractiveAnswerer(assistant.index, glossary=glossary).answer(PARAPHRASE, hits)
     assert SOURCE not in plain.text
     rr = PhraseReranker([SOURCE])
     reranked = ExtractiveAnswerer(assistant.index, glossary=glossary, reranker=rr)
-    # The reranker reads the ce_top best candidates; here the source sentence is the 15th or so
-    # by words (the chunk's header lines score above it), so it reads more of them.
+    # The reranker reads the ce_top best candidates; here it reads more of them, so the test
+    # does not hang on where exactly words alone rank the source sentence.
     reranked.ce_top = 30
     a = reranked.answer(PARAPHRASE, hits)
     assert not a.refused and SOURCE in a.text
