@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from rag.citations import MARKER, Citation
-from rag.cue_words import names_field
+from rag.cue_words import KIND_NAMES, names_field
 from rag.documents import Answer, Document, Hit
 from rag.questions import analyse
 
@@ -28,7 +28,6 @@ _COMPARE = re.compile(
     r"|(?:有|存在)?(?:什么|哪些|何)(?:不同|区别|差别|差异|异同)|异同"
 )
 _NUMBER = re.compile(r"(?<!\d)(\d{1,5})\s*号(?:建议|提案|议案|答复函?)?")
-_KINDS = {"新闻": re.compile(r"新闻|报道"), "评论": re.compile(r"评论"), "答复函": re.compile(r"答复函")}
 _BOTH_PROPOSALS = re.compile(r"(?:两|2)(?:份|个|篇)(?:建议|提案)")
 # what is left of "A和B对X的看法/说法/提法" once A and B are gone: X
 _FILLER = re.compile(
@@ -89,7 +88,7 @@ def compared_docs(question: str, docs: list[Document]) -> list[tuple[str, Docume
     for m in _NUMBER.finditer(question):
         found += [(m.start(), m.group(0), d) for d in docs if d.value("number") == m.group(1)]
     found += filed_by(question, docs)
-    for kind, pattern in _KINDS.items():
+    for kind, pattern in KIND_NAMES.items():
         of_kind = [d for d in docs if d.kind == kind]
         m = pattern.search(question)
         if m and len(of_kind) == 1:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from rag.cue_words import FIELD_CUES
+from rag.cue_words import ANY_KIND_NAME, FIELD_CUES
 from rag.followup import condense_by_rules
 
 _MARKS = re.compile(r"[^？?；;]+[？?；;]?")
@@ -61,8 +61,7 @@ def compares(part: str) -> bool:
 PROPOSAL_NUMBER = re.compile(r"(?<!\d)(\d{1,5})\s*号")
 MIN_PART = 4
 _SHORT_FOLLOWUP = re.compile(r"\s*[\u4e00-\u9fff]{2,3}呢[？?]?\s*")
-# A document named by its kind, carried into a later part asking one of its fields.
-_KIND_WORD = re.compile(r"新闻|评论|答复函|报道|文章")
+# A later part asking one of the fields of a document named by its kind (ANY_KIND_NAME).
 _FIELD_CUE = re.compile(f"(?:{_CUE_WORDS})")
 
 
@@ -87,10 +86,10 @@ def split_question(question: str) -> list[str]:
     out: list[str] = []
     for i, p in enumerate(parts):
         numbers = list(dict.fromkeys(n for q in parts[:i] for n in PROPOSAL_NUMBER.findall(q)))
-        kinds = [m.group(0) for q in parts[:i] for m in _KIND_WORD.finditer(q)]
+        kinds = [m.group(0) for q in parts[:i] for m in ANY_KIND_NAME.finditer(q)]
         if i and not PROPOSAL_NUMBER.search(p) and numbers:  # "…？什么时候答复的？": the earlier parts' proposal(s)
             out += [condense_by_rules(p, [(f"{n}号建议", "")]) for n in numbers]
-        elif i and kinds and not _KIND_WORD.search(p) and _FIELD_CUE.search(p):  # "新闻的记者是谁？编辑是谁？"
+        elif i and kinds and not ANY_KIND_NAME.search(p) and _FIELD_CUE.search(p):  # "新闻的记者是谁？编辑是谁？"
             out.append(f"{kinds[0]}的{p.lstrip()}")
         else:
             out.append(p)

@@ -6,6 +6,18 @@ apart from the analysis so the vocabulary can be read and extended in one place.
 
 from __future__ import annotations
 
+import re
+
+# The words that name a document by its kind ("新闻里…", "那篇评论文章", "答复函说…"), for the
+# kinds the corpus may hold once: one table for every look-up by kind (rag/compare.py,
+# rag/fields.py, rag/ordering.py, rag/compound.py), which had four slightly different ones.
+KIND_NAMES: dict[str, re.Pattern[str]] = {
+    "新闻": re.compile(r"新闻|报道"),
+    "评论": re.compile(r"评论|文章"),
+    "答复函": re.compile(r"答复函|复函"),
+}
+ANY_KIND_NAME = re.compile("|".join(p.pattern for p in KIND_NAMES.values()))
+
 # Metadata fields and the phrasings that ask for them, most specific first.
 FIELD_CUES: list[tuple[str, tuple[str, ...]]] = [
     ("co_units", ("协办", "配合办理", "配合单位")),

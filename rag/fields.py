@@ -12,7 +12,7 @@ import re
 
 from rag.citations import make_citation
 from rag.confirm import confirmed_field, verdict
-from rag.cue_words import FIELD_FALLBACK, FIELD_LABELS
+from rag.cue_words import FIELD_FALLBACK, FIELD_LABELS, KIND_NAMES
 from rag.documents import Answer, Citation, Document, Field
 from rag.overview import PROPOSAL_KINDS, no_reply_text, reply_letter
 from rag.questions import Question
@@ -121,7 +121,7 @@ class FieldAnswers:
         named = [d for d in docs if any(d.value(k) and d.value(k) in q.text for k in ("proposer", "author"))]
         named = named or [d for d in docs if _title_named(d.value("title"), q.text)]
         # "评论文章的作者是谁？": named by its kind, when the corpus holds one document of it
-        kinds = [d for d in docs if d.kind in _KIND_WORDS and _KIND_WORDS[d.kind].search(q.text)]
+        kinds = [d for d in docs if d.kind in KIND_NAMES and KIND_NAMES[d.kind].search(q.text)]
         return named or (kinds if len(kinds) == 1 else [])
 
 
@@ -148,7 +148,6 @@ def field_label(doc: Document, key: str) -> str:
 # A field whose label stands with nothing after it on the page ("协办\n办理期限:3个月").
 _EMPTY_FIELD = {"co_units": re.compile(r"(?m)^\s*协办\s*[:：]?\s*$")}
 _SUBHEADING = re.compile(r"小标题|小节|那一?部分|那一?段|那一?节|哪一?部分")
-_KIND_WORDS = {"评论": re.compile(r"评论"), "新闻": re.compile(r"新闻|报道"), "答复函": re.compile(r"答复函")}
 
 
 def _title_named(title: str, question: str) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from rag.citations import make_citation
 from rag.compound import PROPOSAL_NUMBER
-from rag.cue_words import FIELD_LABELS
+from rag.cue_words import FIELD_LABELS, KIND_NAMES
 from rag.documents import Answer, Citation, Document
 from rag.overview import PROPOSAL_KINDS
 
@@ -34,9 +34,7 @@ _ACTS = (
     (re.compile(r"发布|发表|刊登|公开"), ("publish_date",), "发布"),
 )
 _ANY_DATE = ("reply_date", "sign_date", "publish_date")
-# documents named by their kind ("新闻和评论哪个发布得更早"); "答复函" names a kind, not the act
-_KINDS = (("新闻", re.compile(r"新闻|报道")), ("评论", re.compile(r"评论|文章")), ("答复函", re.compile(r"答复函|复函")))
-_KIND_WORD = re.compile(r"答复函|复函")
+# "1002号答复函": the kind word after a number names the number's document, not one of its kind
 _AFTER_NUMBER = re.compile(r"\d\s*号\s*(?:的)?$")
 # every document: "哪份文件最早", "这些资料按时间先后"
 _ALL_DOCS = re.compile(
@@ -62,7 +60,7 @@ def answer_date_order(question: str, docs: Iterable[Document]) -> Answer | None:
     if not _ORDER.search(question):
         return None
     docs = list(docs)
-    act_text = _KIND_WORD.sub("", question)
+    act_text = KIND_NAMES["答复函"].sub("", question)  # "答复函" names a kind, not the act 答复
     keys, word = next(((k, w) for pattern, k, w in _ACTS if pattern.search(act_text)), (_ANY_DATE, ""))
     subjects = _subjects(question, docs, keys)
     if len(subjects) < 2:
@@ -116,7 +114,7 @@ def _subjects(question: str, docs: list[Document], keys: tuple[str, ...]) -> lis
     found: list[tuple[int, str, Document | None]] = []
     for m in PROPOSAL_NUMBER.finditer(question):
         found.append((m.start(), f"第{m.group(1)}号", _with_field(docs, m.group(1), keys)))
-    for kind, pattern in _KINDS:
+    for kind, pattern in KIND_NAMES.items():
         same = [d for d in docs if d.kind == kind]
         m = next((m for m in pattern.finditer(question) if not _AFTER_NUMBER.search(question[: m.start()])), None)
         if m is not None and len(same) == 1:  # "1002号答复函" is the number's document

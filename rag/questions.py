@@ -27,7 +27,7 @@ _HELD = re.compile(r"召开|举办|举行|组织")
 # "规模较小的公司", "规模以上企业", "上规模的": a size that describes, not one asked for.
 _SIZE_AS_MODIFIER = re.compile(r"上规模|规模(?=较|以上|以下|化|[大小]的|不大|不小)")
 # Metadata belongs to a document: the question must name one (a number, 《title》, or its kind).
-DOC_REF = re.compile(r"建议|提案|议案|答复|评论|文章|新闻|这篇|该文|文件|《")
+DOC_REF = re.compile(r"建议|提案|议案|答复|复函|评论|文章|新闻|报道|这篇|该文|文件|《")
 # A year, with its month when the question gives one: "2024年12月" is not met by "2023年12月…2024年".
 _YEAR = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?")
 # Organisation names jieba does not tag: a run of characters ending in an office word.

@@ -732,3 +732,24 @@ def test_the_fallback_needs_a_margin_and_a_descriptive_question(assistant):
     assert answerer._better_covered(q, [weak, close])[0] is weak  # within the margin: refused as before
     number = analyse("致公党建议苏州学习沪上多少个AI孵化空间的做法？")
     assert number.want == "number" and answerer._better_covered(number, [weak, good])[0] is weak
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("那篇文章的作者是谁？", "马一德"),  # 文章 names the commentary, as in the date comparisons
+        ("文章的作者是谁？编辑是谁？", "曹子健"),  # ...and is carried into the second part
+        ("复函是谁发的？", "江苏省工业和信息化厅"),  # 复函 names the reply letter
+        ("报道的记者是谁？", "耿昊东"),  # 报道 names the news report
+    ],
+)
+def test_every_look_up_by_kind_knows_the_same_kind_words(assistant, question, expected):
+    a = assistant.ask(question)
+    assert not a.refused and expected in a.text and a.citations, a.text
+
+
+def test_one_table_of_kind_words():
+    from rag.cue_words import ANY_KIND_NAME, KIND_NAMES
+
+    assert [k for k, p in KIND_NAMES.items() if p.search("那篇评论文章")] == ["评论"]
+    assert ANY_KIND_NAME.findall("新闻、报道、评论、文章、答复函、复函") == ["新闻", "报道", "评论", "文章", "答复函", "复函"]
