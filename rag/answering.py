@@ -47,7 +47,7 @@ from rag.overview import answer_overview, asks_whole, missing_reply_part
 from rag.parts import answer_part, headed_by, points_at
 from rag.plans import answer_plans, asks_plans
 from rag.questions import Question, analyse
-from rag.refs import arabic_numbers
+from rag.refs import CN_DIGITS, arabic_numbers, cn_int
 from rag.sections import answer_sections, asks_sections
 from rag.subpoints import asks_items, section_topic, sub_nth
 
@@ -116,9 +116,9 @@ class ExtractiveAnswerer(CompareAnswers, MoreAnswers, FieldAnswers, SentenceExtr
         return own + [h for h in hits if h.chunk.chunk_id not in seen]
 
     def _answer_one(self, question: str, hits: list[Hit]) -> Answer:
-        m = BARE_NUMBER.fullmatch(arabic_numbers(question).strip(BARE_STRIP))
-        if m:  # staff often type just the number: give the proposal's record card
-            return self.record_card(question, m.group(1))
+        number = bare_number(question)
+        if number:  # staff often type just the number: give the proposal's record card
+            return self.record_card(question, number)
         q = analyse(question)
         docs = self.index.docs.values()
         # which documents the question names, looked up only when it may ask about one (the
@@ -277,6 +277,21 @@ class ExtractiveAnswerer(CompareAnswers, MoreAnswers, FieldAnswers, SentenceExtr
 # "482", "第482号", "482号建议", "118号呢？": a number alone asks for the proposal's record.
 BARE_STRIP = " ？?。！!呢吗啊"
 BARE_NUMBER = re.compile(r"第?\s*(\d{1,5})\s*号?\s*(?:建议|提案|议案)?")
+
+
+def bare_number(question: str) -> str | None:
+    """The proposal number a question that is only a number names, without leading zeros.
+
+    >>> bare_number("482"), bare_number("０１１８"), bare_number("四八二"), bare_number("第482号建议？")
+    ('482', '118', '482', '482')
+    >>> bare_number("482号建议是谁提出的？"), bare_number("十")
+    (None, None)
+    """
+    bare = arabic_numbers(question).strip(BARE_STRIP)
+    if 2 <= len(bare) <= 5 and all(c in CN_DIGITS for c in bare):
+        bare = str(cn_int(bare))  # "四八二", digit by digit
+    m = BARE_NUMBER.fullmatch(bare)
+    return str(int(m.group(1))) if m else None
 
 
 def _names_something(part: str) -> bool:

@@ -5,6 +5,8 @@
     ('482', '482', None)
     >>> proposal_number("482.5号建议是谁提的？")  # captured whole: no proposal has it, and it is no 第5号
     '482.5'
+    >>> proposal_number("482号是谁提的"), proposal_number("482的协办单位有哪些"), proposal_number("有16万家企业")
+    ('482', '482', None)
 """
 
 from __future__ import annotations
@@ -14,11 +16,19 @@ import re
 # A proposal number: 第1002号, or 482号 followed by 建议/提案/议案/答复 ("3号船" is not one), also
 # after 的 ("482号的答复函": read as no number, the corpus's one reply letter, 1002's, had answered).
 # A decimal or negative number is captured whole ("482.5号" is no 第5号): no proposal has it.
+# What a question asks of a proposal right after its number, when it leaves out 建议.
+_FIELD_ASKED = (
+    r"是谁提|谁提|由谁提|是谁的|谁负责|由谁负责|由谁办|什么时候|何时|哪天|建议人|提案人|承办|主办|协办|办理"
+    r"|答复|标题|题目|落款|编号|期限"
+)
 _NUMBER_REF = re.compile(
     r"第\s*(-?\d{1,5}(?:\.\d+)?)\s*号|(?<![\d.])(-?\d{1,5}(?:\.\d+)?)\s*号(?=的?\s*(?:建议|提案|议案|答复|代表建议|(?i:proposal)))"
     r"|(?<=答复|办理|回复)\s*(\d{1,5})\s*号"  # "答复118号的时候"
+    # "482号是谁提的", "482的协办单位", "118什么时候答复的": a number asked a proposal's field
+    rf"|(?<![\d.])(\d{{1,5}})\s*号(?=的?\s*(?:{_FIELD_ASKED}))|(?<![\d.])(\d{{2,5}})(?=的?\s*(?:{_FIELD_ASKED}))"
 )
 _CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+CN_DIGITS = frozenset(_CN_DIGIT) - {"两"}  # a number read digit by digit ("四八二")
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 _CN_NUMBER_REF = re.compile(
     r"(?<=第)[〇零一二两三四五六七八九十百千]{1,8}(?=\s*号)"
@@ -87,5 +97,5 @@ def proposal_number(text: str) -> str | None:
     m = _NUMBER_REF.search(arabic_numbers(text))
     if m is None:
         return None
-    number = m.group(1) or m.group(2) or m.group(3)
+    number = next(g for g in m.groups() if g)
     return str(int(number)) if number.isdigit() else number

@@ -44,7 +44,7 @@ def validate_question(question: object, max_chars: int = 500) -> str:
     english = len(re.findall(r"[A-Za-z]{2,}", q)) >= 2  # "Who proposed suggestion 482?"
     if not han and (english or not re.search(r"\d", q)):  # "x", "hello": the documents are Chinese
         raise InputError("请用中文提问（资料库中的文件都是中文），例如“482号建议是谁提出的？”。")
-    q = to_simplified(q)  # the documents are in simplified characters
+    q = plain_wording(to_simplified(q))  # the documents are in simplified, written characters
     _check_number(q, numbers_only=not han and not re.search(r"[A-Za-z]", q))
     if _SMALL_TALK.fullmatch(q):  # thanks and greetings are not questions about the documents
         # thanks are answered 不客气, a greeting by one, anything else (好的, 收到) by neither
@@ -102,6 +102,22 @@ def _check_number(q: str, numbers_only: bool) -> None:
         shown = q if len(q) <= 24 else q[:24] + "…"
         raise InputError(f"“{shown}”不是建议号，也没有可查的文字。请用中文写出要问的内容，"
                          "例如“482号建议是谁提出的？”；只查一件建议时，输入它的编号即可，例如“482”。")
+
+
+# Spoken words and slips of the input method, as the documents and the question rules write them:
+# "482号建议啥时候答复的" asks 什么时候 (the reply-date cue), "482号建义" means 482号建议.
+_PLAIN_WORDS = (("啥时候", "什么时候"), ("啥", "什么"), ("咋样", "怎么样"), ("咋", "怎么"), ("建义", "建议"), ("建意", "建议"))
+
+
+def plain_wording(text: str) -> str:
+    """Spoken words and common typing slips in the documents' written words.
+
+    >>> plain_wording("482号建议啥时候答复的"), plain_wording("118号建意是谁提的"), plain_wording("苏州咋样")
+    ('482号建议什么时候答复的', '118号建议是谁提的', '苏州怎么样')
+    """
+    for said, written in _PLAIN_WORDS:
+        text = text.replace(said, written)
+    return text
 
 
 def to_simplified(text: str) -> str:

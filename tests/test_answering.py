@@ -753,3 +753,26 @@ def test_one_table_of_kind_words():
 
     assert [k for k, p in KIND_NAMES.items() if p.search("那篇评论文章")] == ["评论"]
     assert ANY_KIND_NAME.findall("新闻、报道、评论、文章、答复函、复函") == ["新闻", "报道", "评论", "文章", "答复函", "复函"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("482号是谁提的", "胡伏原"),  # a number asked a field, without 建议 after it
+        ("482的协办单位有哪些？", "苏州市科学技术局"),  # ...and without 号
+        ("482号谁负责办理", "苏州市工业和信息化局"),
+        ("482号建议啥时候答复的", "2025-06-19"),  # 啥时候 is 什么时候
+        ("118啥时候答复的", "2025-06-20"),
+        ("482号建义是谁提出的", "胡伏原"),  # 建义, a slip for 建议 (it got the letter's closing thanks)
+        ("1002号是谁提的", "陆惠芬"),
+    ],
+)
+def test_staff_shorthand_for_a_proposals_fields(assistant, question, expected):
+    a = assistant.ask(question)
+    assert not a.refused and expected in a.text and expected in a.citations[0].quote, a.text
+
+
+@pytest.mark.parametrize("question", ["０４８２", "0482", "四八二", "第四八二号"])
+def test_a_number_alone_in_any_writing_gives_the_record_card(assistant, question):
+    a = assistant.ask(question)
+    assert not a.refused and "（编号482）" in a.text and "胡伏原" in a.text, a.text
