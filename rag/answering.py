@@ -31,7 +31,7 @@ import re
 
 from rag.catalog import answer_catalog
 from rag.chunking import is_heading
-from rag.citations import CLOSEST_NOTE, MARKER, make_citation, one_line
+from rag.citations import CLOSEST_NOTE, MARKER, NOT_FOUND, make_citation, one_line
 from rag.compare import CompareAnswers, writer_names
 from rag.compound import compares, split_question
 from rag.cue_words import FIELD_LABELS
@@ -50,8 +50,6 @@ from rag.questions import Question, analyse
 from rag.refs import CN_DIGITS, arabic_numbers, cn_int
 from rag.sections import answer_sections, asks_sections
 from rag.subpoints import asks_items, section_topic, sub_nth
-
-NOT_FOUND = "资料中未找到"
 
 
 class ExtractiveAnswerer(CompareAnswers, MoreAnswers, FieldAnswers, SentenceExtractor):

@@ -21,6 +21,7 @@ from rag.figures import FIGURE
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 # Heads a refusal's closest sentences: quoted verbatim, but not trusted as the answer.
+NOT_FOUND = "资料中未找到"  # how every refusal opens
 CLOSEST_NOTE = "最接近的原文（未能确认回答了问题，请核对）"
 _TITLE = re.compile(r"《[^《》]{1,80}》")
 # A sentence with the markers that follow its end: "甲。[1]乙[2]。" → "甲。[1]", "乙[2]。"

@@ -108,17 +108,31 @@ def _by_comma(part: str) -> list[str]:
     return clauses
 
 
-_TWO_FIELDS = re.compile(f"(?P<a>{_CUE_WORDS})(?:和|及|与|、|以及)(?P<b>{_CUE_WORDS})")
+# A field named with its label's last word ("主办单位", "办理类型"), and a run of two or more of
+# them ("主办单位和办理类型", "建议人 承办单位 答复时间", "主办和协办单位")
+_LABEL_END = "单位|部门|时间|日期|类型|结果"
+_FIELD_WORD = re.compile(f"(?:{_CUE_WORDS})(?P<label>{_LABEL_END})?")
+_ONE_FIELD = f"(?:{_CUE_WORDS})(?:{_LABEL_END})?"
+_FIELD_RUN = re.compile(rf"{_ONE_FIELD}(?:\s*(?:和|及|与|、|以及|，|,|\s)\s*{_ONE_FIELD})+")
 
 
 def _by_fields(part: str) -> list[str]:
     """"482号建议的建议人和答复时间" → one question per field, each with the rest of the sentence
-    ("118号建议的主办和协办单位是哪个" → …主办单位…, …协办单位…)."""
-    m = _TWO_FIELDS.search(part)
+    ("118号建议的主办和协办单位是哪个" → …主办单位…, …协办单位…; "118号 建议人 承办单位 答复时间"
+    → three).
+
+    >>> _by_fields("118号建议的主办单位和办理类型分别是什么")
+    ['118号建议的主办单位分别是什么', '118号建议的办理类型分别是什么']
+    >>> _by_fields("118号建议的主办和协办单位是哪个")
+    ['118号建议的主办单位是哪个', '118号建议的协办单位是哪个']
+    """
+    m = _FIELD_RUN.search(part)
     if m is None:
         return [part]
     head, tail = part[: m.start()], part[m.end() :]
-    return [head + m.group("a") + tail, head + m.group("b") + tail]
+    fields = list(_FIELD_WORD.finditer(m.group(0)))
+    label = fields[-1].group("label") or ""  # "主办和协办单位": 单位 belongs to both
+    return [head + f.group(0) + ("" if f.group("label") else label) + tail for f in fields]
 
 
 def _per_number(part: str) -> list[str]:

@@ -7,10 +7,14 @@ refusal of a false premise.
     ('proposer', '市致公党')
     >>> confirmed_field("1002号建议是2022年答复的，对吧？")
     ('reply_date', '2022年')
+    >>> confirmed_field("1002号答复函是苏州市工信局发的吗"), confirmed_field("482号建议是市工信局主办的吧")
+    (('sign_unit', '苏州市工信局'), ('host_unit', '市工信局'))
     >>> confirmed_field("482号建议是谁提的？"), confirmed_field("482号建议是哪位代表提的吗？")
     ((None, None), (None, None))
     >>> verdict("市致公党", "胡伏原"), verdict("胡伏原", "胡伏原"), verdict("致公党", "市致公党")
     ('不是，', '是的，', '是的，')
+    >>> verdict("工信局", "苏州市工信局"), verdict("苏州市工信局", "江苏省工信厅")  # units after the glossary
+    ('是的，', '不是，')
     >>> verdict("2022年", "2021年6月18日"), verdict("2025年6月", "2025-06-19 09:37")
     ('不是，', '是的，')
 """
@@ -25,6 +29,9 @@ _CONFIRMS = re.compile(r"(?:吧|吗|么|对吧|对吗|是吗|对不对|是不是
 _STATED = (
     ("proposer", re.compile(r"是(?P<claim>[^，,？?。是]{2,16}?)(?:提|提出|提交|所提)的" + _TAIL)),
     ("reply_date", re.compile(r"是?(?:在)?(?P<claim>\d{4}\s*年[^，,？?。]{0,8}?|\d{4}-\d{1,2}(?:-\d{1,2})?)(?:答复|回复|办结)的?" + _TAIL)),
+    # "1002号答复函是苏州市工信局发的吗": who sent the letter (a proposal's answering unit)
+    ("sign_unit", re.compile(r"是(?P<claim>[^，,？?。是]{2,20}?)(?:发|签发|发出|印发|落款|答复|回复)的" + _TAIL)),
+    ("host_unit", re.compile(r"是(?P<claim>[^，,？?。是]{2,20}?)(?:主办|承办|负责办理|牵头办理|办理)的" + _TAIL)),
 )
 _ASKS = re.compile(r"谁|哪|什么|几|多少")
 _PREFIX = re.compile(r"^(?:苏州|江苏)?[省市]")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from rag.citations import make_citation
+from rag.citations import NOT_FOUND, make_citation, one_line
 from rag.confirm import confirmed_field, verdict
 from rag.cue_words import FIELD_FALLBACK, FIELD_LABELS, KIND_NAMES
 from rag.documents import Answer, Citation, Document, Field
@@ -60,12 +60,15 @@ class FieldAnswers:
                 word = "提案" if "提案" in q.text else "建议"  # the user's own word for it
                 subject = f"《{doc.title}》（{word}号{q.number}）"
             cites = [make_citation(1, doc, *span)]
+            if contact := _ASKS_CONTACT.search(q.text):  # "建议人陆惠芬的联系电话": the page gives none
+                return Answer(question=q.text, text=f"{NOT_FOUND}{f.value}的{contact.group(0)}。\n资料中的{label}（请核对）：\n"
+                              f"1. 《{doc.title}》：{one_line(cites[0].quote)}", refused=True, closest=cites)
             text = (
                 f"{subject}答复的是《{f.value}》。[1]" if key == "proposal_title" else f"{subject}的{label}是{f.value}。[1]"
             )
             field, claim = confirmed_field(q.text)
             if claim and field in keys:  # "…是市致公党提的吧": whether the page bears it out, first
-                text = verdict(claim, f.value) + text
+                text = verdict(self._norm(claim), self._norm(f.value)) + text
             asked = _asked_of_person(q.text)
             if key == "proposer" and asked and doc.value("proposer_role") != "组织":
                 # "建议人是哪个单位/党派的", "…是哪里的代表": a person; what is asked of them is not given
@@ -164,6 +167,8 @@ _ASKS_ALL_UNITS = re.compile(r"承办|哪些(?:单位|部门)|几个(?:单位|�
 _ASKS_UNIT = re.compile(r"(?:哪个|哪家|什么|所在|工作)(?P<what>单位|部门|机构|党派)")
 _ASKS_PLACE = re.compile(r"哪里的|哪儿的|哪个(?:地方|地区|市|选区)的?|来自哪")
 _ASKS_POST = re.compile(r"什么(?:职务|职位|身份)|担任什么|任什么职")
+# How to reach a person or unit: no page of the corpus gives it, and the field's value is no answer
+_ASKS_CONTACT = re.compile(r"联系电话|联系方式|电话号码|电话|手机号?|邮箱|电子邮件|传真|通讯地址|办公地址|地址|邮编")
 
 
 def _asked_of_person(question: str) -> str:

@@ -142,8 +142,10 @@ def analyse(text: str) -> Question:
         q.field = None  # "答复函里说…新增…104家，这是哪一年的数据": the figure's year, not the letter's
     if q.field and q.want == "reason":
         q.field = None  # "为什么…办理结果定为已经解决": a field holds a value, never why
-    if q.field is None and (q.number or DOC_REF.search(text)):
-        q.field = confirmed_field(text)[0]  # "482号建议是市致公党提的吧": the proposer, to confirm
+    if q.number or DOC_REF.search(text):
+        # "482号建议是市致公党提的吧": the proposer, to confirm; "…是省工信厅签发的吗": the unit
+        # stated, not the date that 签发 alone asks for
+        q.field = confirmed_field(text)[0] or q.field
     if q.field in (None, "host_unit", "co_units") and q.number and _ROLE.search(text):
         q.field = "role"  # "市科技局在482号建议办理中是什么角色": the handling field naming it (rag/fields.py)
     if q.field in ("proposer", "author"):
@@ -190,8 +192,8 @@ def _first_cue(text: str, cues: list[tuple[str, tuple[str, ...]]]) -> str | None
 def _orgs(text: str) -> list[str]:
     """Organisation names jieba does not tag, without their place prefix.
 
-    >>> _orgs("苏州市科学技术局局长是谁？")
-    ['科学技术局']
+    >>> _orgs("苏州市科学技术局局长是谁？"), _orgs("苏州工信局局长是谁")
+    (['科学技术局'], ['工信局'])
     >>> _orgs("1002号答复函中省科技厅做了哪些工作？")
     ['科技厅']
     >>> _orgs("哪些苏州本地公司完成了登记？")
@@ -205,6 +207,9 @@ def _orgs(text: str) -> list[str]:
     for m in _ORG_NAME.finditer(text):
         name = _DOC_BEFORE.sub("", m.group(0))  # "1002号答复函中省科技厅": the document, then the name
         name = _ADMIN_PREFIX.sub("", name)  # the prefix is often abbreviated in the text
+        # "苏州工信局": a known place written without 市, the text's "苏州市工信局"
+        place = max((p for p in KNOWN_PLACES if name.startswith(p) and len(name) - len(p) >= 3), key=len, default="")
+        name = name[len(place) :]
         if len(name) >= 3 and name not in out and not _NOT_A_NAME.search(name):
             out.append(name)
     return out

@@ -776,3 +776,35 @@ def test_staff_shorthand_for_a_proposals_fields(assistant, question, expected):
 def test_a_number_alone_in_any_writing_gives_the_record_card(assistant, question):
     a = assistant.ask(question)
     assert not a.refused and "（编号482）" in a.text and "胡伏原" in a.text, a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("118号建议的主办单位和办理类型分别是什么", ["苏州市工业和信息化局", "A:已经解决"]),
+        ("118号 建议人 承办单位 答复时间", ["市致公党", "苏州市工业和信息化局", "2025-06-20"]),
+        ("苏州工信局局长是谁", ["万利"]),  # 苏州 without 市 is no part of the bureau's name
+    ],
+)
+def test_every_field_named_and_an_office_without_its_city_suffix(assistant, question, expected):
+    a = assistant.ask(question)
+    assert not a.refused and all(e in a.text for e in expected), a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("1002号建议答复函是苏州市工信局发的吗", "不是，"),  # a false premise about who sent the letter
+        ("1002号答复函是江苏省工信厅发的吧", "是的，"),  # 工信厅 is 工业和信息化厅 (glossary)
+        ("1002号答复函是省工业和信息化厅签发的吗", "是的，"),  # the unit stated, not the date 签发 asks
+        ("482号建议是市科技局主办的吗", "不是，"),
+    ],
+)
+def test_a_stated_unit_is_confirmed_or_corrected(assistant, question, lead):
+    a = assistant.ask(question)
+    assert not a.refused and a.text.startswith(lead), a.text
+
+
+def test_a_contact_detail_no_page_gives_is_refused_with_the_field_shown(assistant):
+    a = assistant.ask("1002号建议人陆惠芬的联系电话")
+    assert a.refused and a.text.startswith("资料中未找到陆惠芬的联系电话") and "陆惠芬" in a.closest[0].quote
