@@ -34,6 +34,7 @@ DEFAULTS = {
     "intro": "本简报根据资料库中与“{topic}”相关的 {n_docs} 份文件整理，所有事实均摘自原文，句末 [n] 对应文末引用来源。",
     "thin": "资料库中关于“{topic}”的内容很少（只找到 {n_sentences} 条相关句子，来自 {n_docs} 份文件），"
             "以下内容仅供参考，请补充其他资料。",
+    "single": "资料库中只有 1 份文件涉及“{topic}”（{n_sentences} 条相关句子），以下内容只反映这一份文件，请补充其他资料。",
     "unsaid": "资料库中没有出现“{missing}”这一说法；以下句子只含主题的部分词语（{terms}），未必切题，请核对。",
     "empty": "资料库中没有找到关于“{topic}”的内容。请换一个说法，或先把相关文件加入资料库。",
     "points": "一、要点", "figures": "二、关键数据", "timeline": "三、时间线", "reading": "四、建议先读",
@@ -90,9 +91,12 @@ def brief(assistant, topic: str) -> Draft:
         draft.problems.append(f"资料库中没有关于“{topic}”的内容。")
         return draft
     draft.blocks.append(Block("p", fill(snip["intro"], **values)))
-    if len(found) < THIN or len(docs) < 2:
+    if len(found) < THIN:
         draft.blocks.append(Block("note", fill(snip["thin"], **values)))
         draft.problems.append(f"资料库中关于“{topic}”的内容很少（{len(found)} 句，{len(docs)} 份文件）。")
+    elif len(docs) < 2:  # "苏北": 24 sentences of one letter are not "very little", but one view
+        draft.blocks.append(Block("note", fill(snip["single"], **values)))
+        draft.problems.append(f"资料库中只有 1 份文件涉及“{topic}”（{len(found)} 句）。")
     missing = unsaid(expand(topic), found)
     if missing:  # "量子计算": sentences on 量子信息 and 计算中心 are not about it
         # the topic's words the listed sentences do write (充电 was listed though none wrote it)
@@ -196,9 +200,11 @@ def _figure_date(text: str, f: Found, a: int, b: int) -> str:
 
 
 def _repeats(rows: list[list[str]], figure: str, clause: str) -> bool:
-    """The same figure for the same thing, e.g. 21% quoted by two documents."""
+    """The same figure for the same thing, e.g. 21% quoted by two documents; also when a listed
+    clause already shows it beside the figure its row names ("占全省21%、全国2.8%" listed as 21%
+    from 482 and again as 2.8% from the news)."""
     grams = set(bigrams(clause))
-    return any(r[0] == figure and len(grams & set(bigrams(r[1]))) > 0.5 * max(len(grams), 1) for r in rows[1:])
+    return any(figure in r[1] and len(grams & set(bigrams(r[1]))) > 0.5 * max(len(grams), 1) for r in rows[1:])
 
 
 def _sort_key(expr: str, doc: Document) -> tuple[int, int, int]:

@@ -53,6 +53,8 @@ def relevant_sentences(finder: EvidenceFinder, topic: str) -> list[Found]:
     for doc, s, e in finder.candidates(topic):
         text = doc.text[s:e]
         own, ctx = coverage(terms, text), coverage(terms, finder.context(doc, s))
+        if coverage(terms, titles(doc)) >= 0.99:
+            ctx = 1.0  # the whole document is about the topic (1002's letter for 苏北传统产业改造)
         cov = max(own, min(1.0, own + 0.5 * ctx))
         # a figure under a heading about the topic is the topic's ("（一）我市“人工智能+产业”融合
         # 发展现状" → "集聚“灯塔工厂”7家"), though the sentence does not repeat the topic
@@ -86,15 +88,28 @@ def figure_on_topic(topic: str, terms: dict[str, float], f: Found, clause: str) 
 _SEPARATOR = re.compile(r"[+＋、,，\s]|和|与|及")
 
 
+def titles(doc: Document) -> str:
+    """The document's title and, for a reply letter, the title of the proposal it answers."""
+    return f"{doc.title} {doc.value('proposal_title')}"
+
+
 def unsaid(topic: str, found: list[Found]) -> list[str]:
-    """The topic's pieces (between +, 、, 和, 与 and spaces) that none of the found sentences writes.
+    """The topic's pieces (between +, 、, 和, 与 and spaces) that none of the found sentences
+    writes, nor, word by word, the title of a found document (苏北传统产业 in "支持苏北地区加快传统
+    产业…改造": the title's words name one subject; a sentence's may name two).
 
     >>> unsaid("量子计算", [Found(Document("a.txt", "量子信息与云计算。"), 0, 9, 1.0, 1.0)])
     ['量子计算']
     """
     said = "".join(f.doc.text[f.start : f.end] for f in found).lower()
+    heads = {titles(f.doc).lower() for f in found}
     pieces = [_DOING.sub("", w) for w in _SEPARATOR.split(topic.lower())]
-    return [w for w in pieces if len(w) >= 2 and w not in said]
+    return [w for w in pieces if len(w) >= 2 and w not in said and not any(_all_words(w, h) for h in heads)]
+
+
+def _all_words(piece: str, title: str) -> bool:
+    ws = [w for w in words(piece) if len(w) >= 2]
+    return bool(ws) and all(w in title for w in ws)
 
 
 # what is done with a thing, after it: "制造业融合" is about 制造业, which the corpus writes

@@ -232,3 +232,25 @@ def test_a_one_word_topic_is_matched_by_its_parts(assistant):
 
     md = brief(assistant, "人才培养").markdown()
     assert md.count("\n- ") >= 4
+
+
+def test_a_document_titled_by_the_topic_is_all_about_it(assistant) -> None:
+    """1002's letter answers 关于支持苏北地区加快传统产业…改造的建议: its sentences and figures are
+    the topic's though they do not repeat it (the briefing said the corpus had 4 sentences and no
+    figures, and that 苏北传统产业 never appears)."""
+    md = brief(assistant, "苏北传统产业改造").markdown()
+    assert "104家" in md and "内容很少" not in md and "没有出现" not in md
+
+
+def test_one_document_on_a_topic_is_said_as_such_not_as_little(assistant) -> None:
+    md = brief(assistant, "苏北").markdown()
+    assert "只有 1 份文件涉及“苏北”" in md and "内容很少" not in md
+
+
+def test_a_clause_two_documents_quote_is_one_row_of_figures() -> None:
+    """482 and the news both write 制造业增加值占…21%、全国2.8%: it was listed as 21% and as 2.8%."""
+    from rag.briefing import _repeats
+
+    rows = [["数据", "含义（原文）", "来源", "日期"], ["21%", "制造业增加值占江苏省21%、全国2.8%", "《482》[1]", ""]]
+    assert _repeats(rows, "2.8%", "制造业增加值占全省21%、全国2.8%")
+    assert not _repeats(rows, "2.8%", "研发投入占比2.8%")
