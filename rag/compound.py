@@ -91,6 +91,8 @@ def split_question(question: str) -> list[str]:
             out += [condense_by_rules(p, [(f"{n}号建议", "")]) for n in numbers]
         elif i and kinds and not ANY_KIND_NAME.search(p) and _FIELD_CUE.search(p):  # "新闻的记者是谁？编辑是谁？"
             out.append(f"{kinds[0]}的{p.lstrip()}")
+        elif i and _SHORT_FOLLOWUP.fullmatch(p):  # "苏州灯塔工厂有几家？苏北呢？": the same, of 苏北
+            out.append(condense_by_rules(p, [(parts[i - 1], "")]))
         else:
             out.append(p)
     out = list(dict.fromkeys(out))

@@ -113,10 +113,16 @@ _FILED_BY = re.compile(
 )
 
 
+_SIGNED = re.compile(r"落款|签发")
+_HOSTED = re.compile(r"主办|承办|协办|牵头|负责|办理")
+
+
 def analyse(text: str) -> Question:
     q = Question(text=text)
     q.number = proposal_number(text)
     q.field = _first_cue(text, FIELD_CUES) if (q.number or DOC_REF.search(text)) else None
+    if q.field == "host_unit" and _SIGNED.search(text) and not _HOSTED.search(text):
+        q.field = "sign_unit"  # "118号建议的答复函落款是哪个单位": the letter's signer, not who handles it
     if q.field == "host_unit" and _UNIT_IN_TEXT.search(text) and not _HANDLES.search(text):
         q.field = None  # "…是通过哪个部门的算法备案": a unit the text names, not who handles the proposal
     if q.field == "session" and _HELD.search(text):

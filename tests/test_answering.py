@@ -808,3 +808,14 @@ def test_a_stated_unit_is_confirmed_or_corrected(assistant, question, lead):
 def test_a_contact_detail_no_page_gives_is_refused_with_the_field_shown(assistant):
     a = assistant.ask("1002号建议人陆惠芬的联系电话")
     assert a.refused and a.text.startswith("资料中未找到陆惠芬的联系电话") and "陆惠芬" in a.closest[0].quote
+
+
+def test_a_short_part_asks_the_part_before_it_of_something_else(assistant):
+    """"苏北呢？" was answered on its own, with any sentence naming 苏北."""
+    a = assistant.ask("苏州灯塔工厂有几家？苏北呢？")
+    assert "7家" in a.text.split("[1]")[0] and "“苏北灯塔工厂有几家？”：资料中未找到" in a.text, a.text
+
+
+def test_the_signer_of_a_letter_the_corpus_lacks_is_not_the_host_unit(assistant):
+    a = assistant.ask("118号建议的答复函落款是哪个单位")
+    assert a.refused and "答复正文" in a.text and "主办单位是" not in a.text, a.text
