@@ -34,7 +34,7 @@ FIELD_CUES: list[tuple[str, tuple[str, ...]]] = [
     ("sign_unit", ("落款",)),
     ("publish_date", ("发布时间", "什么时候发布", "何时发布", "发布日期")),
     ("proposer", ("谁提出", "建议人", "提案人", "提出者", "谁提的", "哪位代表", "哪位委员", "提出人", "谁提交", "由谁提出",
-                  "proposer", "proposed by")),
+                  "proposer", "proposed by", "who proposed", "who filed")),
     ("session", ("哪次会议", "什么会议", "哪届", "哪一届", "会议上提出")),
     ("title", ("标题", "题目")),
     ("number", ("建议号", "提案号", "编号", "第几号", "多少号", "几号建议", "几号提案", "哪号建议", "哪个号")),

@@ -295,15 +295,33 @@ def _named_terms(text: str) -> list[str]:
 
     >>> _named_terms("苏州有多少家专精特新“小巨人”企业？算力有多少PFlops？")
     ['小巨人', 'PFlops']
+    >>> _named_terms("苏州有多少家lighthouse factory"), _named_terms("the digital economy is how big")
+    (['lighthouse factory'], ['digital economy'])
     """
-    latin = [w for w in _LATIN.findall(text) if w.lower() not in _ENGLISH_WORDS]
-    return list(dict.fromkeys(_QUOTED.findall(text) + latin))
+    return list(dict.fromkeys(_QUOTED.findall(text) + _latin_terms(text)))
+
+
+def _latin_terms(text: str) -> list[str]:
+    """Latin-letter terms, the words of one phrase together ("lighthouse factory", which the
+    glossary writes 灯塔工厂), the question's own English words left out."""
+    out: list[str] = []
+    run: list[str] = []
+    end = -1
+    for m in _LATIN.finditer(text):
+        if run and (text[end : m.start()].strip() or m.group(0).lower() in _ENGLISH_WORDS):
+            out.append(" ".join(run))
+            run = []
+        if m.group(0).lower() not in _ENGLISH_WORDS:
+            run.append(m.group(0))
+        end = m.end()
+    return out + ([" ".join(run)] if run else [])
 
 
 # English words a mixed question asks with ("…灯塔工厂 how many?", "…的proposer是谁"): no term
 _ENGLISH_WORDS = frozenset(
     "how many much who whom whose what when where which why is are was were the a an of in on for to by "
-    "and or do does did proposer proposed host unit reply date replied handled".split()
+    "and or do does did it its this that big large long old often proposer proposed filed host unit reply date "
+    "replied handled".split()
 )
 _QUOTED = re.compile(r"[“\"「《]([^”\"」》]{2,12})[”\"」》]")
 _LATIN = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9.+-]*[A-Za-z0-9+](?![A-Za-z])")

@@ -819,3 +819,17 @@ def test_a_short_part_asks_the_part_before_it_of_something_else(assistant):
 def test_the_signer_of_a_letter_the_corpus_lacks_is_not_the_host_unit(assistant):
     a = assistant.ask("118号建议的答复函落款是哪个单位")
     assert a.refused and "答复正文" in a.text and "主办单位是" not in a.text, a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("苏州有多少家lighthouse factory", "7家"),  # an English phrase is one term: 灯塔工厂 in the glossary
+        ("苏州的 digital economy 核心产业占比", "16.2%"),
+        ("482号建议 who proposed it", "胡伏原"),
+        ("1002号reply的落款日期", "2021年6月18日"),
+    ],
+)
+def test_english_mixed_into_a_question(assistant, question, expected):
+    a = assistant.ask(question)
+    assert not a.refused and expected in a.text.split("[1]")[0], a.text
