@@ -70,7 +70,11 @@ class FieldAnswers:
             if claim and field in keys:  # "…是市致公党提的吧": whether the page bears it out, first
                 text = verdict(self._norm(claim), self._norm(f.value)) + text
             asked = _asked_of_person(q.text)
-            if key == "proposer" and asked and doc.value("proposer_role") != "组织":
+            byline = _byline(doc, f) if key == "author" and asked else None
+            if byline is not None:  # "评论作者是哪个单位的": the byline naming the author says it
+                cites.append(make_citation(2, doc, *byline))
+                text += f"署名为：{cites[1].quote}。[2]"
+            elif key in ("proposer", "author") and asked and doc.value("proposer_role") != "组织":
                 # "建议人是哪个单位/党派的", "…是哪里的代表": a person; what is asked of them is not given
                 text += f"资料中没有写明其{asked}。"
             co = doc.meta.get("co_units")
@@ -169,6 +173,22 @@ _ASKS_PLACE = re.compile(r"哪里的|哪儿的|哪个(?:地方|地区|市|选区
 _ASKS_POST = re.compile(r"什么(?:职务|职位|身份)|担任什么|任什么职")
 # How to reach a person or unit: no page of the corpus gives it, and the field's value is no answer
 _ASKS_CONTACT = re.compile(r"联系电话|联系方式|电话号码|电话|手机号?|邮箱|电子邮件|传真|通讯地址|办公地址|地址|邮编")
+
+
+def _byline(doc: Document, f: Field) -> tuple[int, int] | None:
+    """Another short line of the page naming the field's person with a post or an employer
+    ("中国科学院大学知识产权学院院长、教授马一德"), or None."""
+    at = 0
+    for line in doc.text.split("\n"):
+        a, at = at, at + len(line) + 1
+        b = a + len(line.rstrip())
+        a += len(line) - len(line.lstrip())
+        if f.value in line and not (a < f.end and f.start < b) and b - a <= 120 and _POST.search(line):
+            return a, b
+    return None
+
+
+_POST = re.compile(r"院长|教授|研究员|主任|书记|局长|厅长|主席|委员|代表|大学|学院|研究院|研究所|公司")
 
 
 def _asked_of_person(question: str) -> str:

@@ -95,6 +95,7 @@ _NAMES_THE_DOC = re.compile(r"(?:建议|提案|答复函?|文章|评论|新闻|�
 
 # "建议人是哪个单位的" names the proposer and asks no handling word (主办, 承办, 牵头…).
 _PROPOSER_UNIT = re.compile(r"^(?!.*(?:主办|承办|协办|牵头|办理|答复)).*(?:建议人|提案人|提出人|领衔人)")
+_AUTHOR_UNIT = re.compile(r"^(?!.*(?:主办|承办|协办|牵头|办理|答复)).*(?:作者|撰稿人|撰写人)")
 
 
 # "1002号建议是哪一年的", "482号建议是什么时候的": the document's date, no act named
@@ -135,6 +136,8 @@ def analyse(text: str) -> Question:
     filed_by = q.field in ("host_unit", None) and q.number and _FILED_BY.search(text)
     if filed_by or (q.field == "host_unit" and _PROPOSER_UNIT.search(text)):
         q.field = "proposer"
+    if q.field == "host_unit" and _AUTHOR_UNIT.search(text):
+        q.field = "author"  # "评论作者是哪个单位的": the author's, which the byline says
     q.want = _first_cue(_SIZE_AS_MODIFIER.sub("", text), WANT_CUES) or "general"
     if q.want == "person" and _WHO_MORE.search(text):
         q.want = "general"  # "苏州和北京谁的企业多": a comparison of the two, not a person

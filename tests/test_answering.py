@@ -833,3 +833,13 @@ def test_the_signer_of_a_letter_the_corpus_lacks_is_not_the_host_unit(assistant)
 def test_english_mixed_into_a_question(assistant, question, expected):
     a = assistant.ask(question)
     assert not a.refused and expected in a.text.split("[1]")[0], a.text
+
+
+def test_the_authors_employer_is_the_byline_naming_him(assistant):
+    a = assistant.ask("评论作者是哪个单位的")
+    assert not a.refused and "马一德" in a.text and "中国科学院大学知识产权学院院长" in a.citations[1].quote, a.text
+
+
+def test_the_last_sentence_of_a_letter_is_its_ending(assistant):
+    a = assistant.ask("1002号答复函最后一句话")
+    assert not a.refused and "感谢您提出的宝贵意见" in a.text, a.text
