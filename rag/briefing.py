@@ -94,7 +94,7 @@ def brief(assistant, topic: str) -> Draft:
     if len(found) < THIN:
         draft.blocks.append(Block("note", fill(snip["thin"], **values)))
         draft.problems.append(f"资料库中关于“{topic}”的内容很少（{len(found)} 句，{len(docs)} 份文件）。")
-    elif len(docs) < 2:  # "苏北": 24 sentences of one letter are not "very little", but one view
+    elif len(docs) < 2:  # "苏北": 27 sentences of one letter are not "very little", but one view
         draft.blocks.append(Block("note", fill(snip["single"], **values)))
         draft.problems.append(f"资料库中只有 1 份文件涉及“{topic}”（{len(found)} 句）。")
     missing = unsaid(expand(topic), found)
@@ -204,7 +204,8 @@ def _repeats(rows: list[list[str]], figure: str, clause: str) -> bool:
     clause already shows it beside the figure its row names ("占全省21%、全国2.8%" listed as 21%
     from 482 and again as 2.8% from the news)."""
     grams = set(bigrams(clause))
-    return any(figure in r[1] and len(grams & set(bigrams(r[1]))) > 0.5 * max(len(grams), 1) for r in rows[1:])
+    shown = re.compile(rf"(?<![\d.]){re.escape(figure)}")  # 4家 is not shown by 104家
+    return any(shown.search(r[1]) and len(grams & set(bigrams(r[1]))) > 0.5 * max(len(grams), 1) for r in rows[1:])
 
 
 def _sort_key(expr: str, doc: Document) -> tuple[int, int, int]:

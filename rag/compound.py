@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from rag.cue_words import ANY_KIND_NAME, FIELD_CUES
+from rag.cue_words import ANY_KIND_NAME, FIELD_CUES, FIELD_LABELS
 from rag.followup import condense_by_rules
 
 _MARKS = re.compile(r"[^？?；;]+[？?；;]?")
@@ -92,7 +92,7 @@ def split_question(question: str) -> list[str]:
         elif i and kinds and not ANY_KIND_NAME.search(p) and _FIELD_CUE.search(p):  # "新闻的记者是谁？编辑是谁？"
             out.append(f"{kinds[0]}的{p.lstrip()}")
         elif i and _SHORT_FOLLOWUP.fullmatch(p):  # "苏州灯塔工厂有几家？苏北呢？": the same, of 苏北
-            out.append(condense_by_rules(p, [(parts[i - 1], "")]))
+            out.append(condense_by_rules(p, [(out[-1], "")]))  # "…？无锡呢？常州呢？": each of the last
         else:
             out.append(p)
     out = list(dict.fromkeys(out))
@@ -127,6 +127,8 @@ def _by_fields(part: str) -> list[str]:
     ['118号建议的主办单位分别是什么', '118号建议的办理类型分别是什么']
     >>> _by_fields("118号建议的主办和协办单位是哪个")
     ['118号建议的主办单位是哪个', '118号建议的协办单位是哪个']
+    >>> _by_fields("482号建议的建议人和承办单位")
+    ['482号建议的建议人', '482号建议的承办单位']
     """
     m = _FIELD_RUN.search(part)
     if m is None:
@@ -134,7 +136,16 @@ def _by_fields(part: str) -> list[str]:
     head, tail = part[: m.start()], part[m.end() :]
     fields = list(_FIELD_WORD.finditer(m.group(0)))
     label = fields[-1].group("label") or ""  # "主办和协办单位": 单位 belongs to both
-    return [head + f.group(0) + ("" if f.group("label") else label) + tail for f in fields]
+    return [head + f.group(0) + (label if _shares(f, label) else "") + tail for f in fields]
+
+
+def _shares(field: re.Match[str], label: str) -> bool:
+    """The run's last label belongs to a bare field before it only when the two make a field's
+    label: 主办 + 单位 is 主办单位, 建议人 + 单位 is nothing ("建议人和承办单位")."""
+    return bool(label) and not field.group("label") and field.group(0) + label in _LABELS
+
+
+_LABELS = frozenset(FIELD_LABELS.values()) | {c for _, cues in FIELD_CUES for c in cues}
 
 
 def _per_number(part: str) -> list[str]:

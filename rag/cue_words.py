@@ -13,7 +13,7 @@ import re
 # rag/fields.py, rag/ordering.py, rag/compound.py), which had four slightly different ones.
 KIND_NAMES: dict[str, re.Pattern[str]] = {
     "新闻": re.compile(r"新闻|报道"),
-    "评论": re.compile(r"评论|文章"),
+    "评论": re.compile(r"评论|(?<!两篇)(?<!几篇)(?<!各篇)(?<!这些)文章"),  # "两篇文章": the ones compared
     "答复函": re.compile(r"答复函|复函"),
 }
 ANY_KIND_NAME = re.compile("|".join(p.pattern for p in KIND_NAMES.values()))

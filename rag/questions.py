@@ -36,6 +36,7 @@ _ORG_NAME = re.compile(
     r"(?<![布格结大全开当变时饭赌僵战政骗定出入棋残终平])(?:局(?![面势部限])|厅|委员会|办公室|研究院|研究所|大学(?!生)|学院|公司|集团|银行|协会|学会)"
 )
 _DOC_BEFORE = re.compile(r"^.*(?:号|答复函|建议|提案|报道|评论|文章|新闻|文件|资料|材料)(?:中|里|里面|上)?")
+_OFFICE = re.compile(r"(?:局|厅|委员会|办公室)$")
 _ADMIN_PREFIX = re.compile(r"^[\u4e00-\u9fff]{0,4}?[省市县区]")
 # Descriptions, not names: "本地公司", "骨干企业的研究院" name no particular organisation.
 _NOT_A_NAME = re.compile(r"些|本地|当地|骨干|相关|有关|这类|那类|各类|规模|大型|小型|中小|知名|龙头|国内|国外|外地")
@@ -201,8 +202,8 @@ def _first_cue(text: str, cues: list[tuple[str, tuple[str, ...]]]) -> str | None
 def _orgs(text: str) -> list[str]:
     """Organisation names jieba does not tag, without their place prefix.
 
-    >>> _orgs("苏州市科学技术局局长是谁？"), _orgs("苏州工信局局长是谁")
-    (['科学技术局'], ['工信局'])
+    >>> _orgs("苏州市科学技术局局长是谁？"), _orgs("苏州工信局局长是谁"), _orgs("上海交通大学在哪")
+    (['科学技术局'], ['工信局'], ['上海交通大学'])
     >>> _orgs("1002号答复函中省科技厅做了哪些工作？")
     ['科技厅']
     >>> _orgs("哪些苏州本地公司完成了登记？")
@@ -217,8 +218,9 @@ def _orgs(text: str) -> list[str]:
         name = _DOC_BEFORE.sub("", m.group(0))  # "1002号答复函中省科技厅": the document, then the name
         name = _ADMIN_PREFIX.sub("", name)  # the prefix is often abbreviated in the text
         # "苏州工信局": a known place written without 市, the text's "苏州市工信局"
-        place = max((p for p in KNOWN_PLACES if name.startswith(p) and len(name) - len(p) >= 3), key=len, default="")
-        name = name[len(place) :]
+        if _OFFICE.search(name):  # not 上海交通大学: the place is part of a university's name
+            place = max((p for p in KNOWN_PLACES if name.startswith(p) and len(name) - len(p) >= 3), key=len, default="")
+            name = name[len(place) :]
         if len(name) >= 3 and name not in out and not _NOT_A_NAME.search(name):
             out.append(name)
     return out
@@ -298,8 +300,10 @@ def _named_terms(text: str) -> list[str]:
 
     >>> _named_terms("苏州有多少家专精特新“小巨人”企业？算力有多少PFlops？")
     ['小巨人', 'PFlops']
-    >>> _named_terms("苏州有多少家lighthouse factory"), _named_terms("the digital economy is how big")
+    >>> _named_terms("苏州有多少家lighthouse factory"), _named_terms("the digital economy is how large")
     (['lighthouse factory'], ['digital economy'])
+    >>> _named_terms("big data产业规模"), _named_terms("GDP CPI各是多少")  # acronyms stand alone
+    (['big data'], ['GDP', 'CPI'])
     """
     return list(dict.fromkeys(_QUOTED.findall(text) + _latin_terms(text)))
 
@@ -311,7 +315,8 @@ def _latin_terms(text: str) -> list[str]:
     run: list[str] = []
     end = -1
     for m in _LATIN.finditer(text):
-        if run and (text[end : m.start()].strip() or m.group(0).lower() in _ENGLISH_WORDS):
+        apart = text[end : m.start()].strip() or m.group(0).isupper() or (run and run[-1].isupper())
+        if run and (apart or m.group(0).lower() in _ENGLISH_WORDS):
             out.append(" ".join(run))
             run = []
         if m.group(0).lower() not in _ENGLISH_WORDS:
@@ -323,7 +328,7 @@ def _latin_terms(text: str) -> list[str]:
 # English words a mixed question asks with ("…灯塔工厂 how many?", "…的proposer是谁"): no term
 _ENGLISH_WORDS = frozenset(
     "how many much who whom whose what when where which why is are was were the a an of in on for to by "
-    "and or do does did it its this that big large long old often proposer proposed filed host unit reply date "
+    "and or do does did it its this that large long old often proposer proposed filed host unit reply date "
     "replied handled".split()
 )
 _QUOTED = re.compile(r"[“\"「《]([^”\"」》]{2,12})[”\"」》]")

@@ -7,25 +7,36 @@
     '482.5'
     >>> proposal_number("482号是谁提的"), proposal_number("482的协办单位有哪些"), proposal_number("有16万家企业")
     ('482', '482', None)
+    >>> proposal_number("请问482号是谁提的"), proposal_number("请问482是谁提的")  # 号 marks it anywhere
+    ('482', None)
+    >>> proposal_number("2023的答复时间")  # a number that leads the question may be any proposal's
+    '2023'
+    >>> [proposal_number(q) for q in ("拨打12345办理", "H100主办的会议", "地铁3号什么时候开通",
+    ...  "6月18号什么时候答复", "这个建议是2025-06-19答复的吗", "新闻是2024什么时候发布的")]
+    [None, None, None, None, None, None]
 """
 
 from __future__ import annotations
 
 import re
 
-# A proposal number: 第1002号, or 482号 followed by 建议/提案/议案/答复 ("3号船" is not one), also
-# after 的 ("482号的答复函": read as no number, the corpus's one reply letter, 1002's, had answered).
-# A decimal or negative number is captured whole ("482.5号" is no 第5号): no proposal has it.
-# What a question asks of a proposal right after its number, when it leaves out 建议.
+# What a question asks of a proposal right after its number, when it leaves out 建议: who filed or
+# handles it, a field's label, or when it was answered ("118什么时候答复的"; a bare 什么时候 is any
+# date: "地铁3号什么时候开通").
 _FIELD_ASKED = (
-    r"是谁提|谁提|由谁提|是谁的|谁负责|由谁负责|由谁办|什么时候|何时|哪天|建议人|提案人|承办|主办|协办|办理"
-    r"|答复|标题|题目|落款|编号|期限"
+    r"是谁提|谁提|由谁提|是谁的|谁负责|由谁负责|由谁办|(?:什么时候|何时|哪天)(?=答复|回复|提|办)|建议人|提案人|承办"
+    r"|主办|协办|办理|答复|标题|题目|落款|编号|期限"
 )
+# A proposal number: 第1002号, or 482号 followed by 建议/提案/议案/答复 ("3号船" is not one), also
+# after 的 ("482号的答复函"). A decimal or negative number is captured whole ("482.5号" is no 第5号):
+# no proposal has it.  Without 建议 and 号, the number must start the question or follow a space or
+# a mark, so that a date, model or phone number is none ("6月18号", "H100", "拨打12345办理").
 _NUMBER_REF = re.compile(
     r"第\s*(-?\d{1,5}(?:\.\d+)?)\s*号|(?<![\d.])(-?\d{1,5}(?:\.\d+)?)\s*号(?=的?\s*(?:建议|提案|议案|答复|代表建议|(?i:proposal|suggestion|reply)))"
     r"|(?<=答复|办理|回复)\s*(\d{1,5})\s*号"  # "答复118号的时候"
     # "482号是谁提的", "482的协办单位", "118什么时候答复的": a number asked a proposal's field
-    rf"|(?<![\d.])(\d{{1,5}})\s*号(?=的?\s*(?:{_FIELD_ASKED}))|(?<![\d.])(\d{{2,5}})(?=的?\s*(?:{_FIELD_ASKED}))"
+    rf"|(?<![\d.A-Za-z月])(\d{{1,5}})\s*号(?=的?\s*(?:{_FIELD_ASKED}))"
+    rf"|(?:^|(?<=[\s，,。？?、：:（(]))(\d{{2,5}})(?=的?\s*(?:{_FIELD_ASKED}))"
 )
 _CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 CN_DIGITS = frozenset(_CN_DIGIT) - {"两"}  # a number read digit by digit ("四八二")

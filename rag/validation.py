@@ -105,8 +105,13 @@ def _check_number(q: str, numbers_only: bool) -> None:
 
 
 # Spoken words and slips of the input method, as the documents and the question rules write them:
-# "482号建议啥时候答复的" asks 什么时候 (the reply-date cue), "482号建义" means 482号建议.
-_PLAIN_WORDS = (("啥时候", "什么时候"), ("啥", "什么"), ("咋样", "怎么样"), ("咋", "怎么"), ("建义", "建议"), ("建意", "建议"))
+# "482号建议啥时候答复的" asks 什么时候 (the reply-date cue), "482号建义" means 482号建议; but
+# 构建意见, 创建义乌 and 令人咋舌 are words of their own.
+_PLAIN_WORDS = (
+    (re.compile(r"啥"), "什么"),
+    (re.compile(r"咋(?=样|办|回事|说|看|弄|了)"), "怎么"),
+    (re.compile(r"(?<![构创新组修搭重兴筹扩改封自援共营承])建[义意](?![务乌工识见气志愿])"), "建议"),
+)
 
 
 def plain_wording(text: str) -> str:
@@ -114,9 +119,11 @@ def plain_wording(text: str) -> str:
 
     >>> plain_wording("482号建议啥时候答复的"), plain_wording("118号建意是谁提的"), plain_wording("苏州咋样")
     ('482号建议什么时候答复的', '118号建议是谁提的', '苏州怎么样')
+    >>> plain_wording("构建意见反馈机制"), plain_wording("创建义乌模式"), plain_wording("令人咋舌")
+    ('构建意见反馈机制', '创建义乌模式', '令人咋舌')
     """
     for said, written in _PLAIN_WORDS:
-        text = text.replace(said, written)
+        text = said.sub(written, text)
     return text
 
 

@@ -772,6 +772,44 @@ def test_staff_shorthand_for_a_proposals_fields(assistant, question, expected):
     assert not a.refused and expected in a.text and expected in a.citations[0].quote, a.text
 
 
+@pytest.mark.parametrize(
+    ("question", "lead", "expected"),
+    [
+        ("1002号答复函是2021年6月18日签发的吗", "是的，", "落款日期是2021年6月18日"),  # the date, not the signer
+        ("1002号答复函是2022年签发的吧", "不是，", "落款日期是2021年6月18日"),
+        ("482号建议是按A类办理的吗", "是的，", "办理类型是A:已经解决"),  # a class letter, no unit
+        ("118号建议是B类吧", "不是，", "办理类型是A:已经解决"),
+    ],
+)
+def test_a_stated_date_or_class_is_confirmed_from_its_own_field(assistant, question, lead, expected):
+    a = assistant.ask(question)
+    assert a.text.startswith(lead) and expected in a.text and a.citations, a.text
+
+
+def test_a_year_in_a_question_is_no_proposal_number(assistant):
+    """"新闻是2024什么时候发布的" was refused: 资料中未找到第2024号建议或提案."""
+    a = assistant.ask("新闻是2024什么时候发布的")
+    assert not a.refused and "2024-01-04" in a.text and "第2024号" not in a.text, a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("482号建议的建议人和承办单位", ["胡伏原", "苏州市工业和信息化局"]),  # 单位 is not the proposer's
+        ("482号建意是谁提出的", ["胡伏原"]),  # 建意, a slip for 建议
+    ],
+)
+def test_fields_asked_together_and_a_slip_of_the_pen(assistant, question, expected):
+    a = assistant.ask(question)
+    assert not a.refused and all(e in a.text for e in expected) and a.citations, a.text
+
+
+def test_each_short_follow_up_part_asks_the_first_question_of_its_own_place(assistant):
+    a = assistant.ask("苏州灯塔工厂有几家？苏北呢？无锡呢？")
+    assert "7家" in a.text.split("[1]")[0], a.text
+    assert "“苏北灯塔工厂有几家？”" in a.text and "“无锡灯塔工厂有几家？”" in a.text, a.text
+
+
 @pytest.mark.parametrize("question", ["０４８２", "0482", "四八二", "第四八二号"])
 def test_a_number_alone_in_any_writing_gives_the_record_card(assistant, question):
     a = assistant.ask(question)

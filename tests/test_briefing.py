@@ -254,3 +254,12 @@ def test_a_clause_two_documents_quote_is_one_row_of_figures() -> None:
     rows = [["数据", "含义（原文）", "来源", "日期"], ["21%", "制造业增加值占江苏省21%、全国2.8%", "《482》[1]", ""]]
     assert _repeats(rows, "2.8%", "制造业增加值占全省21%、全国2.8%")
     assert not _repeats(rows, "2.8%", "研发投入占比2.8%")
+
+
+def test_a_figure_inside_a_longer_number_is_not_shown() -> None:
+    """4家 was taken as shown by a row quoting 104家 for the same kind of enterprise."""
+    from rag.briefing import _repeats
+
+    rows = [["数据", "含义（原文）", "来源", "日期"], ["104家", "新增国家级专精特新企业104家", "《新闻》[1]", ""]]
+    assert not _repeats(rows, "4家", "新增国家级专精特新企业4家")
+    assert _repeats(rows, "104家", "新增国家级专精特新企业104家")
