@@ -33,6 +33,7 @@ FIELD_CUES: list[tuple[str, tuple[str, ...]]] = [
     ("sign_date", ("落款日期", "落款时间", "签发")),
     ("sign_unit", ("落款",)),
     ("publish_date", ("发布时间", "什么时候发布", "何时发布", "发布日期")),
+    ("salutation", ("称呼", "抬头", "写给谁", "写给哪位", "致谁", "发给谁", "寄给谁", "addressed to")),
     ("proposer", ("谁提出", "建议人", "提案人", "提出者", "谁提的", "哪位代表", "哪位委员", "提出人", "谁提交", "由谁提出",
                   "proposer", "proposed by", "who proposed", "who filed")),
     ("session", ("哪次会议", "什么会议", "哪届", "哪一届", "会议上提出")),
@@ -72,6 +73,7 @@ FIELD_LABELS = {
     "reporters": "记者",
     "editor": "编辑",
     "session": "提出会议",
+    "salutation": "称呼",
 }
 
 # "when" + the act asked about names the date field: 哪天发布 → publish_date.

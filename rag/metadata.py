@@ -106,7 +106,18 @@ def extract_metadata(text: str, doc_id: str = "") -> dict[str, Field]:
     found.update(sign_date=sign_date, sign_unit=_sign_unit(text, sign_date))
     if found["kind"] is not None and found["kind"].value == "答复函":
         found["proposal_title"] = _proposal_title(text)
+        found["salutation"] = _salutation(text)
     return {k: v for k, v in found.items() if v is not None}
+
+
+def _salutation(text: str) -> Field | None:
+    """A reply letter's 称呼, the line it opens with: "陆惠芬代表:" → 陆惠芬代表.
+
+    >>> _salutation("对第1002号建议的答复\\n\\n陆惠芬代表:\\n\\n您提出的建议收悉").value
+    '陆惠芬代表'
+    """
+    m = re.search(_SALUTATION, "\n".join(text.split("\n")[:15]), re.MULTILINE)
+    return Field(m.group(0).strip().rstrip(":："), m.start(), m.end()) if m else None
 
 
 def _proposal_title(text: str) -> Field | None:

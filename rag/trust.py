@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.attributes import states_attribute
+from rag.counted import other_kind
 from rag.cues import has_kind, names_month, novelty, shows_forms, states_number
 from rag.documents import Document
 from rag.figures import restates
@@ -137,6 +138,8 @@ class TrustRules:
             return False
         if other_level(q.text, sentence):  # 省级智能车间168个 for 国家级 (rag/levels.py)
             return False
+        if q.want == "number" and other_kind(self._norm(q.text), self._norm(evidence)):
+            return False  # 人工智能核心企业 for 工业企业 (rag/counted.py)
         # "A、B,评分依次为…" for a place not listed; "包括A、B等4家" for A's own figure (rag/listed.py)
         if q.want == "number" and (values_for_others(q.places, sentence) or counts_the_list(q.text, sentence)):
             return False

@@ -810,6 +810,19 @@ def test_each_short_follow_up_part_asks_the_first_question_of_its_own_place(assi
     assert "“苏北灯塔工厂有几家？”" in a.text and "“无锡灯塔工厂有几家？”" in a.text, a.text
 
 
+@pytest.mark.parametrize("question", ["1002号答复函的称呼是什么", "答复函开头称呼谁", "1002号答复函是写给谁的"])
+def test_a_reply_letters_salutation_is_its_own_field(assistant, question):
+    a = assistant.ask(question)
+    assert not a.refused and "称呼是陆惠芬代表" in a.text and "陆惠芬代表" in a.citations[0].quote, a.text
+
+
+def test_a_count_of_one_kind_of_enterprise_is_not_answered_by_another_kind(assistant):
+    """"北京有多少家工业企业" got "北京已布局人工智能核心企业超过1000家" (QA)."""
+    a = assistant.ask("北京有多少家工业企业")
+    assert a.refused and a.text.startswith("资料中未找到"), a.text
+    assert "7家" in assistant.ask("苏州有多少家灯塔工厂").text  # the kind, 灯塔, is written: answered
+
+
 @pytest.mark.parametrize("question", ["０４８２", "0482", "四八二", "第四八二号"])
 def test_a_number_alone_in_any_writing_gives_the_record_card(assistant, question):
     a = assistant.ask(question)
