@@ -48,7 +48,7 @@ DEFAULTS = {
     "section_gap_other_kinds": "〔待补：资料库中与本条建议相关的内容只见于{sources}，不是本单位的办理情况，未引用。"
                                "请补充本单位在“{point}”方面已开展的工作、取得的成效（附准确数据）。〕",
     "plan_gap": "〔待补：下一步工作打算——针对“{point}”，写明拟采取的措施。〕",
-    "closing": "感谢{you}对{topic}工作的关心和支持，希望继续提出宝贵意见。",
+    "closing": "感谢{you}提出的宝贵意见，希望继续得到{you}的关心和支持。",  # the 1002 letter's own words
     "sign_unit": "{host_unit}",
     "date": "〔待补：日期〕",
 }
