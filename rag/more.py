@@ -21,7 +21,8 @@ from rag.questions import Question, analyse
 # "还有呢？", "还有别的吗", "其他的呢", "再说说": more of the same answer
 _MORE = re.compile(
     r"(?:那)?(?:还有(?:呢|吗|没有|别的|其他|其它|什么)?(?:的)?(?:吗|呢|内容|情况|说法)?|其他的?呢|其它的?呢|别的呢"
-    r"|再(?:多)?(?:说说|讲讲|说一些|多说点|补充一些|补充点)|继续|更多|还有更多的?吗?)[？?。！!]*"
+    r"|再(?:多)?(?:说说|讲讲|说一些|多说点|补充一些|补充点)|继续(?:说|讲)?|接着(?:说|讲)|然后呢|更多|还有更多的?吗?"
+    r"|(?:请)?(?:详细|具体|展开)(?:说说|讲讲|说一下|讲一下|介绍一下))[？?。！!]*"
 )
 
 
@@ -30,6 +31,8 @@ def asks_more(question: str) -> bool:
 
     >>> asks_more("还有呢？"), asks_more("还有别的吗？"), asks_more("还有苏北呢？"), asks_more("还有多少家？")
     (True, True, False, False)
+    >>> asks_more("继续"), asks_more("详细说说"), asks_more("接着说。"), asks_more("详细说说灯塔工厂")
+    (True, True, True, False)
     """
     return bool(_MORE.fullmatch(question.strip()))
 

@@ -167,6 +167,13 @@ def check_first_question(question: object) -> None:
         raise InputError(
             "请写明问的是哪份文件，例如“482号建议的答复时间是？”（“它”“该建议”要接在前面的问题之后才能明白指什么）。"
         )
+    from rag.more import asks_more  # rag.more imports the question analysis, which imports this
+
+    if isinstance(question, str) and asks_more(question):  # "还有呢？", "继续" with nothing before
+        raise InputError(
+            "前面还没有回答可以接着说。请直接写出要问的内容，例如“苏州有多少家灯塔工厂？”"
+            "（“还有呢”“继续”要接在一次回答之后才能明白要的是什么）。"
+        )
     if isinstance(question, str) and _names_nothing(question.strip()):
         raise InputError(
             "问题没有说要问的是什么，请写完整，例如“苏州有多少家灯塔工厂？”“482号建议是谁提出的？”"

@@ -894,3 +894,16 @@ def test_the_authors_employer_is_the_byline_naming_him(assistant):
 def test_the_last_sentence_of_a_letter_is_its_ending(assistant):
     a = assistant.ask("1002号答复函最后一句话")
     assert not a.refused and "感谢您提出的宝贵意见" in a.text, a.text
+
+
+@pytest.mark.parametrize("question", ["还有呢？", "继续", "详细说说"])
+def test_asking_for_more_with_nothing_before_says_so(assistant, question):
+    """"继续" as a first question was answered with the letter's 继续得到您的关心和支持."""
+    a = assistant.ask(question)
+    assert a.refused and a.text.startswith("前面还没有回答可以接着说") and not a.citations, a.text
+
+
+def test_asking_for_more_in_other_words_continues_the_answer(assistant):
+    first = assistant.ask("苏州有几家灯塔工厂？")
+    more = assistant.ask("详细说说", history=[("苏州有几家灯塔工厂？", first.text)])
+    assert more.citations and more.text != first.text and "继续得到您的关心" not in more.text, more.text
