@@ -25,6 +25,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rag.cue_words import ANY_KIND_NAME, FIELD_CUES, FIELD_LABELS
 from rag.followup import condense_by_rules
@@ -158,3 +159,22 @@ def _per_number(part: str) -> list[str]:
     # "118号建议、482号建议和1002号建议分别…": the kind word went with the last number
     kind = next((k for k in ("提案", "建议") if k in m.group(0) and not rest.startswith(k)), "")
     return [part[: m.start()] + f"{n}号{kind}" + rest for n in numbers]
+
+
+# "两份建议/这两个提案": the proposals themselves, when the corpus holds exactly two.
+_THE_TWO = re.compile(r"(?:这|那)?(?:两|二)(?:份|个|件|条)(?:代表)?(?:建议|提案)")
+
+
+def name_the_two(question: str, proposals: Callable[[], list[str]]) -> str:
+    """"两份建议里…分别是多少" names the two proposals of the corpus (their numbers, from
+    ``proposals``: called only when asked, it reads every document), so that each is asked on
+    its own; with any other count of proposals the question is left as it is.
+
+    >>> name_the_two("两份建议里苏州省级智能车间的数量分别是多少", lambda: ["118", "482"])
+    '118号和482号建议里苏州省级智能车间的数量分别是多少'
+    >>> name_the_two("两份建议里…分别是多少", lambda: ["118"]), name_the_two("两份材料", lambda: ["118", "482"])
+    ('两份建议里…分别是多少', '两份材料')
+    """
+    if not _THE_TWO.search(question) or len(numbers := proposals()) != 2:
+        return question
+    return _THE_TWO.sub(f"{numbers[0]}号和{numbers[1]}号建议", question, count=1)

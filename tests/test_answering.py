@@ -907,3 +907,15 @@ def test_asking_for_more_in_other_words_continues_the_answer(assistant):
     first = assistant.ask("苏州有几家灯塔工厂？")
     more = assistant.ask("详细说说", history=[("苏州有几家灯塔工厂？", first.text)])
     assert more.citations and more.text != first.text and "继续得到您的关心" not in more.text, more.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("两份建议里苏州省级智能车间的数量分别是多少", ["超过500个", "838个"]),  # had shown 118's side only
+        ("这两个提案的答复时间分别是什么时候", ["2025-06-20", "2025-06-19"]),
+    ],
+)
+def test_the_two_proposals_are_each_asked(assistant, question, expected):
+    a = assistant.ask(question)
+    assert not a.refused and all(e in a.text for e in expected) and len(a.citations) >= 2, a.text
