@@ -33,7 +33,7 @@ from rag.catalog import answer_catalog
 from rag.chunking import is_heading
 from rag.citations import CLOSEST_NOTE, MARKER, NOT_FOUND, make_citation, one_line
 from rag.compare import CompareAnswers, writer_names
-from rag.compound import compares, name_the_two, split_question
+from rag.compound import compares, name_the_two, proposal_numbers, split_question
 from rag.cue_words import FIELD_LABELS
 from rag.cues import novelty
 from rag.documents import Answer, Citation, Hit
@@ -66,14 +66,10 @@ class ExtractiveAnswerer(CompareAnswers, MoreAnswers, FieldAnswers, SentenceExtr
     # -- entry point -----------------------------------------------------------
     def answer(self, question: str, hits: list[Hit]) -> Answer:
         """The cited answer to ``question`` from ``hits`` (best first), or a refusal."""
-        parts = split_question(name_the_two(question, self._proposal_numbers))
+        parts = split_question(name_the_two(question, lambda: proposal_numbers(self.index.docs.values())))
         if len(parts) > 1:
             return self._answer_parts(question, parts, hits)
         return self._answer_one(question, hits)
-
-    def _proposal_numbers(self) -> list[str]:
-        docs = self.index.docs.values()
-        return sorted({d.value("number") for d in docs if d.value("kind") in ("建议", "提案") and d.value("number")}, key=int)
 
     def _answer_parts(self, question: str, parts: list[str], hits: list[Hit]) -> Answer:
         """"A？B？" is answered part by part; when no part can be answered alone ("各是哪天？"

@@ -25,9 +25,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from rag.cue_words import ANY_KIND_NAME, FIELD_CUES, FIELD_LABELS
+from rag.documents import Document
 from rag.followup import condense_by_rules
 
 _MARKS = re.compile(r"[^？?；;]+[？?；;]?")
@@ -178,3 +179,8 @@ def name_the_two(question: str, proposals: Callable[[], list[str]]) -> str:
     if not _THE_TWO.search(question) or len(numbers := proposals()) != 2:
         return question
     return _THE_TWO.sub(f"{numbers[0]}号和{numbers[1]}号建议", question, count=1)
+
+
+def proposal_numbers(docs: Iterable[Document]) -> list[str]:
+    """The numbers of the proposals (建议, 提案) among ``docs``, in order."""
+    return sorted({d.value("number") for d in docs if d.value("kind") in ("建议", "提案") and d.value("number")}, key=lambda n: (len(n), n))
