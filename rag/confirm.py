@@ -11,6 +11,8 @@ refusal of a false premise.
     (('sign_unit', '苏州市工信局'), ('host_unit', '市工信局'))
     >>> confirmed_field("1002号答复函是2021年6月18日签发的吗"), confirmed_field("482号建议是按A类办理的吗")
     (('sign_date', '2021年6月18日'), ('handling_type', 'A'))
+    >>> confirmed_field("482号建议是不是A类办理的"), confirmed_field("482号建议是不是胡伏原提的？")
+    (('handling_type', 'A'), ('proposer', '胡伏原'))
     >>> confirmed_field("1002号建议是书面答复的吗"), confirmed_field("1002号建议是A:已经解决吗")
     ((None, None), (None, None))
     >>> confirmed_field("482号建议是谁提的？"), confirmed_field("482号建议是哪位代表提的吗？")
@@ -31,7 +33,7 @@ import re
 
 # A confirming ending: 吧, 吗, 对吧, 是吗, 对不对, 是不是 (with the question mark or without).
 _TAIL = r"(?:吧|吗|么)?\s*[，,]?\s*(?:对吧|对吗|是吗|对不对|是不是|没错吧)?\s*[？?]?\s*$"
-_CONFIRMS = re.compile(r"(?:吧|吗|么|对吧|对吗|是吗|对不对|是不是|没错吧)\s*[？?]?\s*$")
+_CONFIRMS = re.compile(r"(?:吧|吗|么|对吧|对吗|是吗|对不对|是不是|没错吧)\s*[？?]?\s*$|是不是")  # or "是不是X提的"
 # A unit's name ends in an office word: "是书面答复的吗", "是按A类办理的吗" state no unit.
 _OFFICE = r"(?:局|厅|委|办|部|政府|委员会|办公室|中心|院|所)"
 _STATED = (

@@ -779,6 +779,8 @@ def test_staff_shorthand_for_a_proposals_fields(assistant, question, expected):
         ("1002号答复函是2022年签发的吧", "不是，", "落款日期是2021年6月18日"),
         ("482号建议是按A类办理的吗", "是的，", "办理类型是A:已经解决"),  # a class letter, no unit
         ("118号建议是B类吧", "不是，", "办理类型是A:已经解决"),
+        ("482号建议是不是A类办理的", "是的，", "办理类型是A:已经解决"),  # 是不是 before the claim
+        ("482号建议是不是2024年答复的", "不是，", "答复时间是2025-06-19"),
     ],
 )
 def test_a_stated_date_or_class_is_confirmed_from_its_own_field(assistant, question, lead, expected):
