@@ -36,16 +36,19 @@ _TAIL = r"(?:吧|吗|么)?\s*[，,]?\s*(?:对吧|对吗|是吗|对不对|是不�
 _CONFIRMS = re.compile(r"(?:吧|吗|么|对吧|对吗|是吗|对不对|是不是|没错吧)\s*[？?]?\s*$|是不是")  # or "是不是X提的"
 # A unit's name ends in an office word: "是书面答复的吗", "是按A类办理的吗" state no unit.
 _OFFICE = r"(?:局|厅|委|办|部|政府|委员会|办公室|中心|院|所)"
+# A stated date ("是2022年", "在2025-06"), and a stated unit ("是苏州市工信局").
+_DATE_CLAIM = r"是?(?:在)?(?P<claim>\d{4}\s*年[^，,？?。]{0,8}?|\d{4}-\d{1,2}(?:-\d{1,2})?)"
+_UNIT_CLAIM = r"是(?P<claim>[^，,？?。是\d]{1,18}" + _OFFICE + ")"
 _STATED = (
     ("proposer", re.compile(r"是(?P<claim>[^，,？?。是]{2,16}?)(?:提|提出|提交|所提)的" + _TAIL)),
-    ("reply_date", re.compile(r"是?(?:在)?(?P<claim>\d{4}\s*年[^，,？?。]{0,8}?|\d{4}-\d{1,2}(?:-\d{1,2})?)(?:答复|回复|办结)的?" + _TAIL)),
+    ("reply_date", re.compile(_DATE_CLAIM + r"(?:答复|回复|办结)的?" + _TAIL)),
     # "1002号答复函是苏州市工信局发的吗": who sent the letter (a proposal's answering unit)
-    ("sign_unit", re.compile(r"是(?P<claim>[^，,？?。是\d]{1,18}" + _OFFICE + r")(?:发|签发|发出|印发|落款|答复|回复)的" + _TAIL)),
+    ("sign_unit", re.compile(_UNIT_CLAIM + r"(?:发|签发|发出|印发|落款|答复|回复)的" + _TAIL)),
     # "…是2021年6月18日签发的吗": the letter's date, not who signed it
-    ("sign_date", re.compile(r"是?(?:在)?(?P<claim>\d{4}\s*年[^，,？?。]{0,8}?|\d{4}-\d{1,2}(?:-\d{1,2})?)(?:签发|发出|印发|落款)的?" + _TAIL)),
+    ("sign_date", re.compile(_DATE_CLAIM + r"(?:签发|发出|印发|落款)的?" + _TAIL)),
     # "482号建议是按A类办理的吗": the handling class (A:已经解决), stated by its letter
     ("handling_type", re.compile(r"是?按?(?P<claim>(?<![A-Za-z])[A-Da-d])类(?:办理|答复|处理)?的?" + _TAIL)),
-    ("host_unit", re.compile(r"是(?P<claim>[^，,？?。是\d]{1,18}" + _OFFICE + r")(?:主办|承办|负责办理|牵头办理|办理)的" + _TAIL)),
+    ("host_unit", re.compile(_UNIT_CLAIM + r"(?:主办|承办|负责办理|牵头办理|办理)的" + _TAIL)),
 )
 _ASKS = re.compile(r"谁|哪|什么|几|多少")
 _PREFIX = re.compile(r"^(?:苏州|江苏)?[省市]")

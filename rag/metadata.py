@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 
 from rag.documents import Field
 
@@ -116,8 +117,13 @@ def _salutation(text: str) -> Field | None:
     >>> _salutation("对第1002号建议的答复\\n\\n陆惠芬代表:\\n\\n您提出的建议收悉").value
     '陆惠芬代表'
     """
-    m = re.search(_SALUTATION, "\n".join(text.split("\n")[:15]), re.MULTILINE)
+    m = next(_salutations(text), None)
     return Field(m.group(0).strip().rstrip(":："), m.start(), m.end()) if m else None
+
+
+def _salutations(text: str) -> Iterator[re.Match[str]]:
+    """Salutation lines ("陆惠芬代表:") among a letter's first 15 lines."""
+    return re.finditer(_SALUTATION, "\n".join(text.split("\n")[:15]), re.MULTILINE)
 
 
 def _proposal_title(text: str) -> Field | None:
@@ -206,8 +212,7 @@ def _proposer(text: str, kind: Field | None) -> tuple[Field | None, Field | None
             return person, Field("委员", kind.start, kind.end)
         return person, None
     # a reply letter's salutation: "陆惠芬代表：" / "张三等委员：" / "民盟江苏省委："
-    head = "\n".join(text.split("\n")[:15])
-    for m in re.finditer(_SALUTATION, head, re.MULTILINE):
+    for m in _salutations(text):
         name, role = m.group("v"), m.group("r")
         if name.startswith("各"):  # "各位代表：" addresses a group, names nobody
             continue
